@@ -1,0 +1,268 @@
+//! The client: configuration, and the one loop every call goes through (attempts with the same
+//! `Idempotency-Key`, retry decisions, tracing).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use progenitor_client::ResponseValue;
+use reqwest::header::HeaderValue;
+use tracing::Instrument;
+
+use crate::auth::ApiKey;
+use crate::error::Error;
+use crate::generated::Client as GeneratedClient;
+use crate::generated::types::ErrorEnvelope;
+use crate::hooks::CallContext;
+use crate::idempotency::IdempotencyKey;
+use crate::retry::{
+    Decision, RetryBudget, RetryPolicy, Retryability, StopReason, classify, decide,
+};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.theopenmoney.info";
+/// Environment variable holding the API key, read by [`Client::from_env`].
+pub const API_KEY_ENV: &str = "THEOPENMONEY_API_KEY";
+/// Environment variable overriding the base URL, read by [`Client::from_env`].
+pub const BASE_URL_ENV: &str = "THEOPENMONEY_BASE_URL";
+
+/// A TheOpenMoney API client. Cheap to clone; clones share connections and the retry budget.
+#[derive(Debug, Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    base_url: String,
+    http: reqwest::Client,
+    context: CallContext,
+    retry: RetryPolicy,
+    budget: RetryBudget,
+}
+
+impl Client {
+    /// A client for the production API with default settings.
+    pub fn new(api_key: impl AsRef<str>) -> Result<Self, Error> {
+        Self::builder(api_key).build()
+    }
+
+    /// A builder for a client with custom settings.
+    pub fn builder(api_key: impl AsRef<str>) -> ClientBuilder {
+        ClientBuilder::new(api_key)
+    }
+
+    /// A client configured from `THEOPENMONEY_API_KEY` and, optionally,
+    /// `THEOPENMONEY_BASE_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        let key = std::env::var(API_KEY_ENV)
+            .map_err(|_| Error::invalid_input(API_KEY_ENV, "is not set"))?;
+        let mut builder = Self::builder(key);
+        if let Ok(url) = std::env::var(BASE_URL_ENV) {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// The base URL calls go to.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The generated builder-style client, authenticated like this one, for anything the
+    /// hand-written methods do not cover. It does not retry.
+    pub fn generated(&self) -> GeneratedClient {
+        GeneratedClient::new_with_client(
+            &self.shared.base_url,
+            self.shared.http.clone(),
+            self.shared.context.for_attempt(),
+        )
+    }
+
+    /// Runs one call: attempts `send` until it succeeds or the retry policy says stop. Every
+    /// attempt gets a fresh generated client whose hooks record the response head.
+    pub(crate) async fn call<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        idempotency_key: Option<&IdempotencyKey>,
+        send: F,
+    ) -> Result<ResponseValue<T>, Error>
+    where
+        F: Fn(GeneratedClient) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>>,
+    {
+        let span = tracing::info_span!(
+            "theopenmoney.call",
+            operation,
+            idempotency_key = idempotency_key.map(IdempotencyKey::as_str),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        let shared = &self.shared;
+        async move {
+            let started = Instant::now();
+            let mut attempt = 0;
+            let mut spent = 0;
+            loop {
+                attempt += 1;
+                tracing::Span::current().record("attempt", attempt);
+                let context = shared.context.for_attempt();
+                let client = GeneratedClient::new_with_client(
+                    &shared.base_url,
+                    shared.http.clone(),
+                    context.clone(),
+                );
+                let error = match send(client).await {
+                    Ok(response) => {
+                        tracing::Span::current().record("status", response.status().as_u16());
+                        shared.budget.record_success(spent);
+                        return Ok(response);
+                    }
+                    Err(error) => Error::from_generated(error, context.observed()),
+                };
+                if let Some(status) = error.status() {
+                    tracing::Span::current().record("status", status.as_u16());
+                }
+                let failure = classify(&error);
+                let decision = decide(
+                    &shared.retry,
+                    failure,
+                    attempt,
+                    started.elapsed(),
+                    rand::random::<f64>(),
+                );
+                let wait = match (decision, failure) {
+                    (Decision::RetryAfter(wait), Retryability::Transient { cost, .. })
+                        if shared.budget.try_spend(cost) =>
+                    {
+                        spent += cost;
+                        wait
+                    }
+                    (Decision::RetryAfter(_), _) => {
+                        tracing::debug!(reason = ?StopReason::BudgetExhausted, error = %error, "giving up");
+                        return Err(error.with_call(operation, attempt, idempotency_key.cloned()));
+                    }
+                    (Decision::Stop(reason), _) => {
+                        tracing::debug!(?reason, error = %error, "giving up");
+                        return Err(error.with_call(operation, attempt, idempotency_key.cloned()));
+                    }
+                };
+                tracing::info!(wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+                tokio::time::sleep(wait).await;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    api_key: Result<ApiKey, Error>,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+}
+
+impl ClientBuilder {
+    fn new(api_key: impl AsRef<str>) -> Self {
+        Self {
+            api_key: ApiKey::new(api_key),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: Duration::from_secs(15),
+            connect_timeout: Duration::from_secs(5),
+            retry: RetryPolicy::default(),
+            user_agent: None,
+            http: None,
+            allow_insecure_http: false,
+        }
+    }
+
+    /// The API's base URL, scheme and host (and port), without `/api/v1`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Timeout of one attempt (default 15 s). The whole call is bounded by the retry policy's
+    /// deadline.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connect timeout of one attempt (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// A product token put before the sdk's own in `User-Agent`.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = Some(agent.into());
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). Timeouts set here are then
+    /// ignored: configure them on your client.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Allows plain `http://` to hosts other than loopback. Your key would travel in clear
+    /// text: only for test rigs on private networks.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let api_key = self.api_key?;
+        let base_url = crate::base_url::validate(&self.base_url, self.allow_insecure_http)?;
+        let agent = match &self.user_agent {
+            Some(product) => format!("{product} {}", sdk_user_agent()),
+            None => sdk_user_agent(),
+        };
+        let agent = HeaderValue::try_from(agent)
+            .map_err(|_| Error::invalid_input("user_agent", "is not a valid header value"))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| {
+                    Error::new(crate::error::ErrorKind::Transport {
+                        status: None,
+                        source: e,
+                    })
+                })?,
+        };
+        Ok(Client {
+            shared: Arc::new(Shared {
+                base_url,
+                http,
+                context: CallContext::new(api_key).with_user_agent(Some(agent)),
+                retry: self.retry,
+                budget: RetryBudget::default(),
+            }),
+        })
+    }
+}
+
+fn sdk_user_agent() -> String {
+    format!("theopenmoney-rust/{}", env!("CARGO_PKG_VERSION"))
+}

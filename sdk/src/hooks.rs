@@ -1,0 +1,108 @@
+//! The generated client's hooks: authentication on every request, and a record of each
+//! response's status taken before the generated code decodes the body (progenitor drops the
+//! status when a body does not decode, as with an HTML 502 from a proxy).
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+
+use crate::auth::ApiKey;
+use crate::generated::Client as GeneratedClient;
+
+/// Per-client settings and per-attempt observations that the generated client carries.
+#[derive(Debug, Clone)]
+pub struct CallContext {
+    api_key: Option<ApiKey>,
+    user_agent: Option<HeaderValue>,
+    observed: Arc<OnceLock<ResponseMeta>>,
+}
+
+/// What an attempt saw of the response head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ResponseMeta {
+    pub(crate) status: StatusCode,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl CallContext {
+    /// A context that authenticates with `api_key`, for using the generated client directly.
+    pub fn new(api_key: ApiKey) -> Self {
+        Self {
+            api_key: Some(api_key),
+            user_agent: None,
+            observed: Arc::default(),
+        }
+    }
+
+    /// A context with no key, for unauthenticated operations such as `get_health`.
+    pub fn anonymous() -> Self {
+        Self {
+            api_key: None,
+            user_agent: None,
+            observed: Arc::default(),
+        }
+    }
+
+    pub(crate) fn with_user_agent(mut self, user_agent: Option<HeaderValue>) -> Self {
+        self.user_agent = user_agent;
+        self
+    }
+
+    /// The same settings with a fresh observation slot, for one attempt.
+    pub(crate) fn for_attempt(&self) -> Self {
+        Self {
+            observed: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    pub(crate) fn observed(&self) -> Option<ResponseMeta> {
+        self.observed.get().copied()
+    }
+}
+
+/// `Retry-After` in delta-seconds (the API's form; an HTTP date is ignored).
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+impl ClientHooks<CallContext> for GeneratedClient {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let context = self.inner();
+        let headers = request.headers_mut();
+        if let Some(key) = &context.api_key {
+            headers.insert(AUTHORIZATION, key.authorization().clone());
+        }
+        if let Some(agent) = &context.user_agent {
+            headers.insert(USER_AGENT, agent.clone());
+        }
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        let _ = self.inner().observed.set(ResponseMeta {
+            status: response.status(),
+            retry_after: retry_after(response.headers()),
+        });
+        Ok(response)
+    }
+}

@@ -1,0 +1,43 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+// Lets generated code name this crate as `::theopenmoney` from inside it and from the mocks.
+extern crate self as theopenmoney;
+
+/// The progenitor client and types, generated from `openapi/theopenmoney.yaml` by
+/// `cargo xtask codegen`. Never edited by hand.
+#[rustfmt::skip]
+#[allow(missing_docs, missing_debug_implementations, unused_imports, clippy::all, rust_2018_idioms)]
+pub mod generated;
+
+mod auth;
+mod base_url;
+mod client;
+mod enums;
+mod envelope;
+mod error;
+mod hooks;
+mod idempotency;
+mod ids;
+mod money;
+mod open_enum;
+mod operations;
+mod pagination;
+mod requests;
+mod retry;
+mod schema;
+
+pub use auth::ApiKey;
+pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use enums::{
+    ErrorCode, OrderStatus, OrderType, PaymentCurrency, PaymentMethod, TransactionKind,
+};
+pub use envelope::{Envelope, Success};
+pub use error::{ApiError, Error, ErrorKind};
+pub use generated::types;
+pub use hooks::CallContext;
+pub use idempotency::{IdempotencyKey, Idempotent};
+pub use ids::{OrderId, PremiumMonths};
+pub use money::{Decimal, Percent, TonAmount, UsdAmount};
+pub use requests::{NewPremiumOrder, NewStarsOrder, OrderQuery, PageRequest};
+pub use retry::{Decision, RetryBudget, RetryPolicy, Retryability, StopReason, classify, decide};

@@ -1,0 +1,175 @@
+//! Exact money. Amounts travel as JSON numbers and decode into decimals digit for digit
+//! (`0.418` stays `0.418`, 9 decimal places of TON are kept), never through a binary float.
+//! This relies on `serde_json`'s `arbitrary_precision` feature, which the sdk enables.
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, Neg, Sub};
+use std::str::FromStr;
+
+pub use rust_decimal::Decimal;
+
+/// Defines an exact decimal amount newtype.
+macro_rules! decimal_amount {
+    ($(#[$meta:meta])* $name:ident, $description:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Decimal);
+
+        impl $name {
+            /// Zero.
+            pub const ZERO: Self = Self(Decimal::ZERO);
+
+            /// Wraps an exact decimal.
+            pub const fn new(value: Decimal) -> Self {
+                Self(value)
+            }
+
+            /// The exact decimal value.
+            pub const fn as_decimal(&self) -> Decimal {
+                self.0
+            }
+
+            /// Adds, or `None` on overflow.
+            pub fn checked_add(self, other: Self) -> Option<Self> {
+                self.0.checked_add(other.0).map(Self)
+            }
+
+            /// Subtracts, or `None` on overflow.
+            pub fn checked_sub(self, other: Self) -> Option<Self> {
+                self.0.checked_sub(other.0).map(Self)
+            }
+        }
+
+        impl From<Decimal> for $name {
+            fn from(value: Decimal) -> Self {
+                Self(value)
+            }
+        }
+
+        impl From<$name> for Decimal {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = rust_decimal::Error;
+            /// Parses digits exactly (`"0.418"`); anything that is not a plain decimal fails.
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Decimal::from_str_exact(s).map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            /// The digits as they were sent, trailing zeros included.
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl Add for $name {
+            type Output = Self;
+            fn add(self, other: Self) -> Self {
+                Self(self.0 + other.0)
+            }
+        }
+
+        impl Sub for $name {
+            type Output = Self;
+            fn sub(self, other: Self) -> Self {
+                Self(self.0 - other.0)
+            }
+        }
+
+        impl Neg for $name {
+            type Output = Self;
+            fn neg(self) -> Self {
+                Self(-self.0)
+            }
+        }
+
+        impl Sum for $name {
+            fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+                iter.fold(Self::ZERO, Add::add)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                rust_decimal::serde::arbitrary_precision::serialize(&self.0, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rust_decimal::serde::arbitrary_precision::deserialize(deserializer).map(Self)
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> String {
+                stringify!($name).to_owned()
+            }
+
+            fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+                crate::schema::described(schemars::schema::InstanceType::Number, $description).into()
+            }
+        }
+    };
+}
+
+decimal_amount!(
+    /// An amount of TON, exact to the nanoton (9 decimal places) and beyond.
+    TonAmount,
+    "An amount of TON as a JSON number, decoded exactly."
+);
+
+decimal_amount!(
+    /// An amount of US dollars, exact.
+    UsdAmount,
+    "An amount of US dollars as a JSON number, decoded exactly."
+);
+
+decimal_amount!(
+    /// A percentage (`2.5` is 2.5 %), exact.
+    Percent,
+    "A percentage as a JSON number, decoded exactly."
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_round_trip_digit_for_digit() {
+        for wire in [
+            "0.418",
+            "0.1",
+            "123456789.123456789",
+            "0.000000001",
+            "1.500",
+            "-2.25",
+        ] {
+            let amount: TonAmount = serde_json::from_str(wire).unwrap();
+            assert_eq!(amount.to_string(), wire);
+            assert_eq!(serde_json::to_string(&amount).unwrap(), wire);
+        }
+    }
+
+    #[test]
+    fn sums_are_exact() {
+        let parts: Vec<TonAmount> = serde_json::from_str("[0.1, 0.2, 0.000000001]").unwrap();
+        let total: TonAmount = parts.into_iter().sum();
+        assert_eq!(total, "0.300000001".parse().unwrap());
+    }
+
+    #[test]
+    fn nine_decimals_beyond_f64_precision_survive() {
+        // 17 significant digits: an f64 would round this.
+        let wire = r#"{"v":98765432.123456789}"#;
+        let v: serde_json::Value = serde_json::from_str(wire).unwrap();
+        let amount: TonAmount = serde_json::from_value(v["v"].clone()).unwrap();
+        assert_eq!(amount.to_string(), "98765432.123456789");
+    }
+}

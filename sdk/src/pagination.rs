@@ -1,0 +1,89 @@
+//! Lazy streams over the paged lists: pages are fetched as the stream is polled.
+
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt, stream};
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::generated::types::{BalanceTransaction, Order};
+use crate::requests::{OrderQuery, PageRequest};
+
+/// Page size used by the streams unless the query sets one.
+const STREAM_PAGE_SIZE: u32 = 100;
+
+/// Where the next page starts, or `None` after the last one.
+fn next_offset(offset: u64, received: usize, total: i64) -> Option<u64> {
+    let next = offset + received as u64;
+    (received > 0 && next < u64::try_from(total).unwrap_or(0)).then_some(next)
+}
+
+impl Client {
+    /// Every order matching `query`, newest first, fetched page by page as the stream is
+    /// polled. Offset paging: orders created while streaming can shift later pages.
+    pub fn orders(
+        &self,
+        query: OrderQuery,
+    ) -> impl Stream<Item = Result<Order, Error>> + Send + 'static {
+        let client = self.clone();
+        let start = query.page.offset.unwrap_or(0);
+        let limit = query.page.limit.unwrap_or(STREAM_PAGE_SIZE);
+        stream::try_unfold(Some(start), move |offset| {
+            let (client, mut query) = (client.clone(), query.clone());
+            async move {
+                let Some(offset) = offset else {
+                    return Ok(None);
+                };
+                query.page = PageRequest {
+                    limit: Some(limit),
+                    offset: Some(offset),
+                };
+                let page = client.list_orders(&query).await?;
+                let next = next_offset(offset, page.items.len(), page.total);
+                Ok::<_, Error>(Some((page.items, next)))
+            }
+        })
+        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+
+    /// Every balance transaction, newest first, fetched page by page as the stream is polled.
+    pub fn balance_transactions(
+        &self,
+        page: PageRequest,
+    ) -> impl Stream<Item = Result<BalanceTransaction, Error>> + Send + 'static {
+        let client = self.clone();
+        let limit = page.limit.unwrap_or(STREAM_PAGE_SIZE);
+        stream::try_unfold(Some(page.offset.unwrap_or(0)), move |offset| {
+            let client = client.clone();
+            async move {
+                let Some(offset) = offset else {
+                    return Ok(None);
+                };
+                let page = client
+                    .list_balance_transactions(PageRequest {
+                        limit: Some(limit),
+                        offset: Some(offset),
+                    })
+                    .await?;
+                let next = next_offset(offset, page.items.len(), page.total);
+                Ok::<_, Error>(Some((page.items, next)))
+            }
+        })
+        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_offset;
+
+    #[test]
+    fn paging_stops_at_total_or_an_empty_page() {
+        assert_eq!(next_offset(0, 100, 250), Some(100));
+        assert_eq!(next_offset(200, 50, 250), None);
+        assert_eq!(next_offset(0, 0, 250), None);
+    }
+}

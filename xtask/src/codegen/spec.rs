@@ -1,0 +1,237 @@
+//! Reads the spec and rejects, with a file:line message, what progenitor would choke on.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use openapiv3::OpenAPI;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// HTTP methods an OpenAPI path item may hold.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// A parsed, checked spec.
+#[derive(Debug)]
+pub struct Spec {
+    /// The name used in messages and headers, relative to the workspace root.
+    pub display: String,
+    /// Lower-case hex SHA-256 of the spec file's bytes.
+    pub sha256: String,
+    /// The document.
+    pub openapi: OpenAPI,
+}
+
+impl Spec {
+    /// Number of operations across all paths.
+    pub fn operation_count(&self) -> usize {
+        self.openapi.operations().count()
+    }
+}
+
+/// Reads and checks the spec at `path`; `display` names it in messages.
+pub fn load_spec(path: &Path, display: &str) -> Result<Spec> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{display}: cannot read"))?;
+    parse_spec(&text, display)
+}
+
+/// Parses and checks spec text; `display` names the file in messages.
+pub fn parse_spec(text: &str, display: &str) -> Result<Spec> {
+    let value: Value = serde_norway::from_str(text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!("{}:{}", l.line(), l.column()))
+            .unwrap_or_else(|| "?".into());
+        anyhow::anyhow!("{display}:{at}: invalid YAML: {e}")
+    })?;
+    check_version(&value, text, display)?;
+    check_operation_ids(&value, text, display)?;
+    check_refs(&value, &value, text, display)?;
+    let openapi: OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let path = e.path().to_string();
+        let line = line_of_path(text, &path);
+        anyhow::anyhow!(
+            "{display}:{}: not a valid OpenAPI 3.0 document at `{path}`: {}",
+            line.map_or_else(|| "?".into(), |l| l.to_string()),
+            e.inner()
+        )
+    })?;
+    Ok(Spec {
+        display: display.to_string(),
+        sha256: hex(&Sha256::digest(text.as_bytes())),
+        openapi,
+    })
+}
+
+fn check_version(value: &Value, text: &str, display: &str) -> Result<()> {
+    let line = line_of(text, "openapi:").unwrap_or(1);
+    match value.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => Ok(()),
+        Some(v) => bail!(
+            "{display}:{line}: OpenAPI {v} is not supported: progenitor generates from OpenAPI 3.0.x only"
+        ),
+        None => bail!("{display}:{line}: missing `openapi: 3.0.x` version field"),
+    }
+}
+
+fn check_operation_ids(value: &Value, text: &str, display: &str) -> Result<()> {
+    let Some(paths) = value.get("paths").and_then(Value::as_object) else {
+        bail!("{display}: the spec has no `paths` object");
+    };
+    let mut seen = std::collections::HashMap::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let line = line_after(text, &format!("{path}:"), &format!("{method}:"));
+            let at = line.map_or_else(|| "?".into(), |l| l.to_string());
+            let upper = method.to_uppercase();
+            match op.get("operationId").and_then(Value::as_str) {
+                None | Some("") => {
+                    bail!("{display}:{at}: operation {upper} {path} has no operationId")
+                }
+                Some(id) => {
+                    if let Some(first) = seen.insert(id.to_string(), format!("{upper} {path}")) {
+                        bail!(
+                            "{display}:{at}: operationId `{id}` of {upper} {path} is already used by {first}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every `$ref` must point inside this document at something that exists.
+fn check_refs(node: &Value, root: &Value, text: &str, display: &str) -> Result<()> {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let resolved = target
+                    .strip_prefix('#')
+                    .and_then(|pointer| root.pointer(pointer));
+                if resolved.is_none() {
+                    let at = line_of(text, target).map_or_else(|| "?".into(), |l| l.to_string());
+                    bail!(
+                        "{display}:{at}: unknown $ref `{target}` (only references inside this file are supported)"
+                    );
+                }
+            }
+            map.values()
+                .try_for_each(|v| check_refs(v, root, text, display))
+        }
+        Value::Array(items) => items
+            .iter()
+            .try_for_each(|v| check_refs(v, root, text, display)),
+        _ => Ok(()),
+    }
+}
+
+/// 1-based line of the first line containing `needle`.
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+/// 1-based line of the first `needle` at or after the first line whose trimmed text starts
+/// with `anchor`.
+fn line_after(text: &str, anchor: &str, needle: &str) -> Option<usize> {
+    let start = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(anchor))?;
+    text.lines()
+        .enumerate()
+        .skip(start)
+        .find(|(_, l)| l.trim_start().starts_with(needle))
+        .map(|(i, _)| i + 1)
+}
+
+/// Best-effort line for a serde path such as `paths./api/v1/x.get.responses`: the line of its
+/// deepest key that can be found in order.
+fn line_of_path(text: &str, path: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut from = 0;
+    let mut found = None;
+    for segment in path.split('.').filter(|s| !s.is_empty() && *s != "?") {
+        let key = format!("{}:", segment.trim_matches(|c| c == '[' || c == ']'));
+        let quoted = format!("\"{}\":", segment);
+        if let Some(offset) = lines[from..].iter().position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.starts_with(&key) || t.starts_with(&quoted)
+        }) {
+            from += offset;
+            found = Some(from + 1);
+        }
+    }
+    found
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a:\n    get:\n      operationId: get_a\n      responses:\n        '200':\n          description: ok\n";
+
+    #[test]
+    fn accepts_a_minimal_spec() {
+        let spec = parse_spec(MINIMAL, "s.yaml").expect("minimal spec parses");
+        assert_eq!(spec.operation_count(), 1);
+        assert_eq!(spec.sha256.len(), 64);
+    }
+
+    #[test]
+    fn yaml_error_names_file_and_line() {
+        let broken = MINIMAL.replace("  title: t\n", "  title: [t\n");
+        let err = parse_spec(&broken, "s.yaml").unwrap_err().to_string();
+        assert!(err.starts_with("s.yaml:"), "{err}");
+        assert!(err.contains("invalid YAML"), "{err}");
+    }
+
+    #[test]
+    fn openapi_31_is_rejected_with_its_line() {
+        let err = parse_spec(&MINIMAL.replace("3.0.3", "3.1.0"), "s.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("s.yaml:1: OpenAPI 3.1.0 is not supported"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn missing_operation_id_names_the_operation_and_line() {
+        let err = parse_spec(&MINIMAL.replace("      operationId: get_a\n", ""), "s.yaml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "s.yaml:7: operation GET /a has no operationId");
+    }
+
+    #[test]
+    fn unknown_ref_names_the_ref_and_line() {
+        let spec = MINIMAL.replace(
+            "          description: ok\n",
+            "          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Nope'\n",
+        );
+        let err = parse_spec(&spec, "s.yaml").unwrap_err().to_string();
+        assert!(
+            err.starts_with("s.yaml:15: unknown $ref `#/components/schemas/Nope`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn duplicate_operation_id_names_both_operations() {
+        let spec = format!(
+            "{MINIMAL}  /b:\n    get:\n      operationId: get_a\n      responses:\n        '200':\n          description: ok\n"
+        );
+        let err = parse_spec(&spec, "s.yaml").unwrap_err().to_string();
+        assert!(
+            err.contains("`get_a` of GET /b is already used by GET /a"),
+            "{err}"
+        );
+    }
+}

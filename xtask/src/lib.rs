@@ -1,0 +1,6 @@
+//! Maintainer and CI tasks for the TheOpenMoney workspace, run as `cargo xtask <task>`.
+//!
+//! The library half exists so that benchmarks and tests drive the same code as the binary.
+
+pub mod codegen;
+pub mod workspace;
