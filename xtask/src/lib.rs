@@ -2,5 +2,8 @@
 //!
 //! The library half exists so that benchmarks and tests drive the same code as the binary.
 
+pub mod chaos;
 pub mod codegen;
+pub mod contract;
+pub mod sandbox;
 pub mod workspace;

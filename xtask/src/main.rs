@@ -24,6 +24,12 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Run the sandbox server and print its base URL and partner keys.
+    Sandbox(xtask::sandbox::Args),
+    /// Run the contract suite's live mode against a fresh sandbox or a given URL.
+    Contract(xtask::contract::Args),
+    /// Prove exactly-once order creation through a fault-injecting proxy.
+    Chaos(xtask::chaos::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +39,9 @@ fn main() -> ExitCode {
             let mode = if check { Mode::Check } else { Mode::Write };
             codegen::run(&workspace::root(), mode).map(|report| print!("{}", report.summary(mode)))
         }
+        Task::Sandbox(args) => xtask::sandbox::run(args),
+        Task::Contract(args) => xtask::contract::run(args),
+        Task::Chaos(args) => xtask::chaos::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
