@@ -118,7 +118,7 @@ impl Client {
                         shared.budget.record_success(spent);
                         return Ok(response);
                     }
-                    Err(error) => Error::from_generated(error, context.observed()),
+                    Err(error) => Error::from_generated(error, context.observed()).await,
                 };
                 if let Some(status) = error.status() {
                     tracing::Span::current().record("status", status.as_u16());

@@ -102,8 +102,10 @@ impl Error {
         })
     }
 
-    /// Maps a generated-client error, using what the attempt saw of the response head.
-    pub(crate) fn from_generated(
+    /// Maps a generated-client error, using what the attempt saw of the response head. A status
+    /// the spec does not document for the operation still yields an API error when its body is
+    /// the error envelope.
+    pub(crate) async fn from_generated(
         error: progenitor_client::Error<ErrorEnvelope>,
         observed: Option<ResponseMeta>,
     ) -> Self {
@@ -133,10 +135,28 @@ impl Error {
                 body,
                 source,
             },
-            G::UnexpectedResponse(response) => ErrorKind::UnexpectedStatus {
-                status: response.status(),
-                retry_after: retry_after(response.headers()),
-            },
+            G::UnexpectedResponse(response) => {
+                let status = response.status();
+                let retry_after = retry_after(response.headers());
+                match response.bytes().await {
+                    Ok(body) => match serde_json::from_slice::<ErrorEnvelope>(&body) {
+                        Ok(envelope) => ErrorKind::Api(ApiError {
+                            status,
+                            code: envelope.error_code,
+                            message: envelope.error_message.to_string(),
+                            retry_after,
+                        }),
+                        Err(_) => ErrorKind::UnexpectedStatus {
+                            status,
+                            retry_after,
+                        },
+                    },
+                    Err(source) => ErrorKind::Transport {
+                        status: Some(status),
+                        source,
+                    },
+                }
+            }
             G::InvalidRequest(reason) | G::Custom(reason) => ErrorKind::InvalidInput {
                 field: "request".into(),
                 reason: reason.into(),

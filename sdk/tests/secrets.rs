@@ -1,0 +1,102 @@
+//! The API key never appears in `Debug`, `Display`, errors, tracing output or URLs.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use support::scripted_server::{ScriptedServer, Step};
+use support::{API_KEY, client, envelope, order_json};
+use theopenmoney::{Client, NewStarsOrder};
+use tracing_subscriber::fmt::MakeWriter;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn the_key_is_sent_but_never_printed() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = ScriptedServer::start(vec![
+        Step::error(500, "INTERNAL_ERROR"),
+        Step::ok(&envelope(&order_json("pending_payment", "0.418"))),
+        Step::error(401, "UNAUTHORIZED"),
+        Step::Drop,
+        Step::Drop,
+        Step::Drop,
+        Step::Drop,
+    ])
+    .await;
+    let client = client(&server.base_url);
+    let created = client
+        .create_stars_order(NewStarsOrder::new("pandus", 100).unwrap())
+        .await
+        .unwrap();
+    let unauthorized = client.get_balance().await.unwrap_err();
+    let dropped = client.get_order(1).await.unwrap_err();
+
+    // It was sent, as a bearer header, on every request, and never in the URL.
+    for request in server.requests() {
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {API_KEY}").as_str())
+        );
+        assert!(!request.path.contains(API_KEY));
+    }
+
+    let mut outputs = vec![
+        format!("{client:?}"),
+        format!("{created:?}"),
+        format!("{unauthorized}"),
+        format!("{unauthorized:?}"),
+        format!("{dropped}"),
+        format!("{dropped:?}"),
+        format!("{:?}", std::error::Error::source(&dropped)),
+        format!("{:?}", Client::builder(API_KEY)),
+        format!("{:?}", theopenmoney::ApiKey::new(API_KEY).unwrap()),
+        format!("{:?}", client.generated()),
+    ];
+    let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    outputs.push(traces.clone());
+    for (i, output) in outputs.iter().enumerate() {
+        assert!(
+            !output.contains("s3cr3t"),
+            "output #{i} leaks the key: {output}"
+        );
+    }
+
+    // The trace does carry what an operator needs.
+    assert!(
+        traces.contains("operation=\"create_stars_order\""),
+        "{traces}"
+    );
+    assert!(
+        traces.contains(&format!("idempotency_key=\"{}\"", created.idempotency_key)),
+        "{traces}"
+    );
+    assert!(traces.contains("attempt=2"), "{traces}");
+    assert!(traces.contains("status=500"), "{traces}");
+}
