@@ -196,3 +196,15 @@ fn check_mode_reports_a_diff_and_writes_nothing() {
     assert!(err.contains("-") && err.contains("+"), "{err}");
     assert_eq!(before, ws.read(workspace::SDK_GENERATED));
 }
+
+#[test]
+fn synthetic_specs_have_the_requested_size_and_generate() {
+    let spec =
+        codegen::load_spec(&workspace::root().join(workspace::SPEC), workspace::SPEC).unwrap();
+    for n in [17, 40, 100] {
+        let scaled = codegen::synthetic::scaled(&spec, n);
+        assert_eq!(scaled.operation_count(), n);
+        let generated = codegen::generate(&scaled).unwrap();
+        assert!(generated.sdk.contains("pub fn get_balance(&self)"));
+    }
+}

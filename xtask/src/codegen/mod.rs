@@ -7,6 +7,7 @@ mod generate;
 mod output;
 mod settings;
 mod spec;
+pub mod synthetic;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
