@@ -129,7 +129,7 @@ impl Client {
                     failure,
                     attempt,
                     started.elapsed(),
-                    rand::random::<f64>(),
+                    fastrand::f64(),
                 );
                 let wait = match (decision, failure) {
                     (Decision::RetryAfter(wait), Retryability::Transient { cost, .. })
