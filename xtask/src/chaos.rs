@@ -1,4 +1,7 @@
-//! `cargo xtask chaos` (being built).
+//! `cargo xtask chaos`: exactly-once order creation, proven through a fault-injecting proxy.
+
+pub mod fault;
+pub mod proxy;
 
 /// Options of `cargo xtask chaos`.
 #[derive(Debug, clap::Args)]
