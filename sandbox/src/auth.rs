@@ -1,0 +1,58 @@
+//! Bearer keys and the per-key rate limit: an extractor every `/api/v1` handler except
+//! `/health` takes first, so a request is authenticated and counted before anything else is
+//! looked at. Keys are compared and dropped here; they are never logged or echoed.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::errors::ApiError;
+use crate::state::{AppState, PartnerState};
+
+/// The partner a request is authenticated as.
+#[derive(Debug, Clone)]
+pub(crate) struct Authenticated(pub(crate) Arc<PartnerState>);
+
+impl FromRequestParts<Arc<AppState>> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let key = bearer_key(parts)?;
+        let partner = state
+            .partner_by_key(key)
+            .ok_or_else(|| ApiError::unauthorized("invalid bearer key"))?;
+        partner.limiter.check()?;
+        Ok(Self(Arc::clone(partner)))
+    }
+}
+
+fn bearer_key(parts: &Parts) -> Result<&str, ApiError> {
+    let mut values = parts.headers.get_all(AUTHORIZATION).iter();
+    let value = values.next().ok_or_else(|| {
+        ApiError::unauthorized("missing bearer key: send Authorization: Bearer osk_…")
+    })?;
+    if values.next().is_some() {
+        return Err(ApiError::unauthorized(
+            "send exactly one Authorization header",
+        ));
+    }
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("invalid bearer key"))?;
+    let (scheme, key) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::unauthorized(
+            "Authorization must use the Bearer scheme: Bearer osk_…",
+        ));
+    }
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(ApiError::unauthorized("missing bearer key after Bearer"));
+    }
+    Ok(key)
+}

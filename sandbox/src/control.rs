@@ -1,0 +1,197 @@
+//! The control surface under `/_sandbox/…`: what the real API does on its own (payments
+//! arriving, deliveries finishing, top-ups) made to happen on demand, plus a view across
+//! partners for tests. It is not part of the spec, needs no key, and is switched off with
+//! `control_api(false)` / `--no-control-api` (its paths are then `404`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use serde::Serialize;
+use serde_json::Value;
+use theopenmoney::types::{Balance, Order};
+use theopenmoney::{Decimal, TonAmount};
+
+use crate::body::JsonObject;
+use crate::clock::now_ms;
+use crate::errors::ApiError;
+use crate::handlers::PathParam;
+use crate::pricing::{nanotons_to_ton, ton_to_nanotons};
+use crate::query::QueryParams;
+use crate::state::AppState;
+use crate::store::balance;
+use crate::store::orders::{self, Transition, TransitionOutcome};
+use crate::validation;
+use crate::views;
+
+/// Longest processing delay the control surface accepts.
+const MAX_PROCESSING_DELAY_MS: u64 = 60_000;
+
+/// The control routes.
+pub(crate) fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/_sandbox/orders", get(list_orders))
+        .route("/_sandbox/orders/{id}/pay", post(pay))
+        .route("/_sandbox/orders/{id}/complete", post(complete))
+        .route("/_sandbox/orders/{id}/fail", post(fail))
+        .route("/_sandbox/partners", get(partners))
+        .route("/_sandbox/partners/{name}/top-up", post(top_up))
+        .route("/_sandbox/processing-delay", put(set_processing_delay))
+}
+
+/// An order with what only the control surface shows: whose it is and its key.
+#[derive(Debug, Serialize)]
+struct ControlOrder {
+    partner: String,
+    idempotency_key: Option<String>,
+    order: Order,
+}
+
+/// `GET /_sandbox/orders[?client_reference=…][&partner=…]`: every order, oldest first.
+async fn list_orders(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let query = QueryParams::parse(query.as_deref())?;
+    let reference = query.get("client_reference").map(str::to_owned);
+    let partner = query.get("partner").map(str::to_owned);
+    let records = state
+        .store
+        .read(move |connection| {
+            orders::all(connection, now_ms(), reference.as_deref(), partner.as_deref())
+        })
+        .await?;
+    Ok(views::ok(
+        records
+            .iter()
+            .map(|record| ControlOrder {
+                partner: record.partner.clone(),
+                idempotency_key: record.idempotency_key.clone(),
+                order: views::order(record),
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+async fn pay(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ApiError> {
+    apply(state, id, Transition::Pay).await
+}
+
+async fn complete(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ApiError> {
+    apply(state, id, Transition::Complete).await
+}
+
+async fn fail(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ApiError> {
+    apply(state, id, Transition::Fail).await
+}
+
+async fn apply(
+    State(state): State<Arc<AppState>>,
+    PathParam(raw_id): PathParam,
+    change: Transition,
+) -> Result<Response, ApiError> {
+    let id = validation::order_id(&raw_id)?;
+    let outcome = state
+        .store
+        .write(move |transaction| orders::transition(transaction, id, change, now_ms()))
+        .await?;
+    match outcome {
+        TransitionOutcome::Done(record) => Ok(views::ok(views::order(&record))),
+        TransitionOutcome::NotFound => Err(ApiError::order_not_found(id)),
+        TransitionOutcome::NotAllowed(status) => Err(ApiError::invalid_transition(
+            id,
+            &status,
+            change.target(),
+        )),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct PartnerView {
+    name: String,
+    balance_ton: TonAmount,
+    top_up_address: String,
+}
+
+/// `GET /_sandbox/partners`: names, balances and top-up addresses (never keys).
+async fn partners(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let mut partners: Vec<_> = state
+        .partners()
+        .map(|partner| (partner.name.clone(), partner.top_up_address.clone()))
+        .collect();
+    partners.sort();
+    let views = state
+        .store
+        .read(move |connection| {
+            partners
+                .into_iter()
+                .map(|(name, top_up_address)| {
+                    Ok(PartnerView {
+                        balance_ton: nanotons_to_ton(balance::balance(connection, &name)?),
+                        name,
+                        top_up_address,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(views::ok(views))
+}
+
+/// `POST /_sandbox/partners/{name}/top-up` with `{"amount_ton": 12.5}`: a TON transfer to the
+/// partner's top-up address arriving.
+async fn top_up(
+    State(state): State<Arc<AppState>>,
+    PathParam(name): PathParam,
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    let partner = state
+        .partner_by_name(&name)
+        .ok_or_else(|| ApiError::not_found(format!("no partner is named {name:?}")))?;
+    let amount = body
+        .get("amount_ton")
+        .cloned()
+        .and_then(|value| serde_json::from_value::<TonAmount>(value).ok())
+        .filter(|amount| amount.as_decimal() > Decimal::ZERO)
+        .and_then(ton_to_nanotons)
+        .ok_or_else(|| {
+            ApiError::validation("amount_ton must be a positive number of TON with at most 9 decimals")
+        })?;
+    let partner_name = partner.name.clone();
+    let credited = state
+        .store
+        .write(move |transaction| {
+            let credited =
+                balance::apply(transaction, &partner_name, "top_up", amount, None, now_ms())?;
+            Ok(credited.then(|| balance::balance(transaction, &partner_name)).transpose()?)
+        })
+        .await?;
+    let balance = credited
+        .ok_or_else(|| ApiError::validation("amount_ton would overflow the balance"))?;
+    Ok(views::ok(Balance {
+        balance_ton: nanotons_to_ton(balance),
+        top_up_address: partner.top_up_address.clone(),
+    }))
+}
+
+/// `PUT /_sandbox/processing-delay` with `{"millis": 500}`: creates and cancels then take that
+/// much longer while holding their `Idempotency-Key` (`0` turns it off).
+async fn set_processing_delay(
+    State(state): State<Arc<AppState>>,
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    let millis = body
+        .get("millis")
+        .and_then(Value::as_u64)
+        .filter(|millis| *millis <= MAX_PROCESSING_DELAY_MS)
+        .ok_or_else(|| {
+            ApiError::validation(format!(
+                "millis must be an integer from 0 to {MAX_PROCESSING_DELAY_MS}"
+            ))
+        })?;
+    state.set_processing_delay(Duration::from_millis(millis));
+    Ok(views::ok(serde_json::json!({ "millis": millis })))
+}

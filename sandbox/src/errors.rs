@@ -1,0 +1,235 @@
+//! The API's error envelope, `{"ok":false,"error_code":…,"error_message":…,"data":null}`, and
+//! the one error type every handler returns.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use theopenmoney::ErrorCode;
+use theopenmoney::types::{ErrorEnvelope, ErrorEnvelopeErrorMessage};
+
+/// An error answered to the client with the error envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+    retry_after_secs: Option<u64>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        if message.is_empty() {
+            // The schema says `minLength: 1`; every caller passes text, but never break that.
+            message = format!("{} error", status.as_u16());
+        }
+        Self {
+            status,
+            code,
+            message,
+            retry_after_secs: None,
+        }
+    }
+
+    /// `401 UNAUTHORIZED`.
+    pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
+    }
+
+    /// `404 NOT_FOUND`.
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+    }
+
+    /// `404 NOT_FOUND` for an order id this partner does not own (or nobody does).
+    pub(crate) fn order_not_found(id: i64) -> Self {
+        Self::not_found(format!("order {id} not found"))
+    }
+
+    /// `422 VALIDATION_ERROR`; the message names the offending field.
+    pub(crate) fn validation(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::ValidationError,
+            message,
+        )
+    }
+
+    /// `400 VALIDATION_ERROR`: the body is not JSON at all.
+    pub(crate) fn malformed_json(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ErrorCode::ValidationError, message)
+    }
+
+    /// `413 VALIDATION_ERROR`.
+    pub(crate) fn body_too_large(limit_bytes: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::ValidationError,
+            format!("request body is larger than the {limit_bytes}-byte limit"),
+        )
+    }
+
+    /// `415 VALIDATION_ERROR`.
+    pub(crate) fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::ValidationError,
+            message,
+        )
+    }
+
+    /// `405 METHOD_NOT_ALLOWED` (axum adds the `Allow` header).
+    pub(crate) fn method_not_allowed(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::Unknown("METHOD_NOT_ALLOWED".to_owned()),
+            message,
+        )
+    }
+
+    /// `409 ORDER_NOT_CANCELLABLE`.
+    pub(crate) fn order_not_cancellable(id: i64, status: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            ErrorCode::OrderNotCancellable,
+            format!("order {id} is {status} and cannot be cancelled; only pending_payment orders can"),
+        )
+    }
+
+    /// `409` for a control-surface transition the order's status does not allow.
+    pub(crate) fn invalid_transition(id: i64, status: &str, action: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Unknown("INVALID_STATE".to_owned()),
+            format!("order {id} is {status} and cannot be marked {action}"),
+        )
+    }
+
+    /// `409 IDEMPOTENCY_IN_PROGRESS`.
+    pub(crate) fn idempotency_in_progress() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            ErrorCode::IdempotencyInProgress,
+            "a request with this Idempotency-Key is still being processed; retry shortly",
+        )
+    }
+
+    /// `422 IDEMPOTENCY_KEY_REUSED`.
+    pub(crate) fn idempotency_key_reused() -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::IdempotencyKeyReused,
+            "Idempotency-Key was already used with a different request (method, path or body); \
+             use a new key for a new request",
+        )
+    }
+
+    /// `409 INSUFFICIENT_BALANCE`.
+    pub(crate) fn insufficient_balance(needed: &str, available: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            ErrorCode::InsufficientBalance,
+            format!(
+                "payment_method balance needs {needed} TON but the balance is {available} TON; \
+                 top the balance up or pay with ton_memo"
+            ),
+        )
+    }
+
+    /// `429 RATE_LIMITED` with `Retry-After`.
+    pub(crate) fn rate_limited(retry_after_secs: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            format!("rate limit exceeded for this key; retry after {retry_after_secs} s"),
+        );
+        error.retry_after_secs = Some(retry_after_secs);
+        error
+    }
+
+    /// `500 INTERNAL_ERROR`. The cause goes to the log, not to the client.
+    pub(crate) fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::InternalError,
+            "internal error; safe to retry with the same Idempotency-Key",
+        )
+    }
+
+    /// The HTTP status.
+    #[cfg(test)]
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The error envelope this error is answered with.
+    pub(crate) fn envelope(&self) -> ErrorEnvelope {
+        ErrorEnvelope {
+            data: (),
+            error_code: self.code.clone(),
+            error_message: ErrorEnvelopeErrorMessage::try_from(self.message.as_str())
+                .expect("ApiError::new keeps the message non-empty"),
+            ok: false,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.envelope()).unwrap_or_else(|_| {
+            br#"{"ok":false,"error_code":"INTERNAL_ERROR","error_message":"internal error","data":null}"#
+                .to_vec()
+        });
+        let mut response = (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response();
+        if let Some(secs) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::internal(&error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_has_the_spec_shape() {
+        let json = serde_json::to_value(
+            ApiError::validation("quantity must be between 50 and 10000").envelope(),
+        )
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "ok": false,
+                "error_code": "VALIDATION_ERROR",
+                "error_message": "quantity must be between 50 and 10000",
+                "data": null
+            })
+        );
+    }
+
+    #[test]
+    fn rate_limited_carries_retry_after() {
+        let response = ApiError::rate_limited(7).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+    }
+}

@@ -1,0 +1,80 @@
+//! The router: the spec's 17 operations under `/api/v1`, the control surface, and envelopes
+//! for everything else (unknown paths `404`, wrong methods `405` with `Allow`).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{Method, Uri};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::control;
+use crate::errors::ApiError;
+use crate::handlers::{balance, health, orders, pricing, recipients};
+use crate::state::AppState;
+
+/// The whole application.
+pub(crate) fn router(state: Arc<AppState>, control_api: bool) -> Router {
+    let api = Router::new()
+        .route("/api/v1/orders/stars", post(orders::create_stars))
+        .route("/api/v1/orders/premium", post(orders::create_premium))
+        .route("/api/v1/orders", get(orders::list))
+        .route("/api/v1/orders/stats/summary", get(orders::stats))
+        .route("/api/v1/orders/by-memo/{memo}", get(orders::by_memo))
+        .route("/api/v1/orders/by-reference/{ref}", get(orders::by_reference))
+        .route("/api/v1/orders/{id}", get(orders::get))
+        .route("/api/v1/orders/{id}/cancel", post(orders::cancel))
+        .route("/api/v1/pricing/ton-rate", get(pricing::ton_rate))
+        .route("/api/v1/pricing/fee", get(pricing::fee))
+        .route("/api/v1/pricing/estimate/stars", get(pricing::estimate_stars))
+        .route("/api/v1/pricing/estimate/premium", get(pricing::estimate_premium))
+        .route("/api/v1/recipients/stars", get(recipients::check_stars))
+        .route("/api/v1/recipients/premium", get(recipients::check_premium))
+        .route("/api/v1/balance", get(balance::get_balance))
+        .route("/api/v1/balance/transactions", get(balance::list_transactions))
+        .route("/api/v1/health", get(health::health));
+    let app = if control_api {
+        api.merge(control::router())
+    } else {
+        api
+    };
+    let body_limit = state.body_limit_bytes;
+    app.fallback(unknown_path)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+async fn unknown_path(method: Method, uri: Uri) -> ApiError {
+    ApiError::not_found(format!(
+        "no such endpoint: {method} {}; the API lives under /api/v1",
+        uri.path()
+    ))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::method_not_allowed(format!(
+        "{method} is not allowed on {}; see the Allow header",
+        uri.path()
+    ))
+}
+
+/// One debug line per request: method, path, status, time. Never headers (they hold keys).
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    tracing::debug!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        elapsed_us = started.elapsed().as_micros(),
+        "request"
+    );
+    response
+}

@@ -1,0 +1,428 @@
+//! The spec's rules for request bodies, query parameters, path ids and headers, each failure a
+//! `422 VALIDATION_ERROR` whose message names the field. The generated newtypes
+//! (`RecipientUsername`, `ClientReference`) carry the spec's patterns, so those come from the
+//! spec itself.
+
+use std::str::FromStr;
+
+use axum::http::HeaderMap;
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+use theopenmoney::types::{ClientReference, RecipientUsername};
+use theopenmoney::{IdempotencyKey, PaymentMethod, PremiumMonths};
+
+use crate::errors::ApiError;
+use crate::pricing::Product;
+use crate::query::QueryParams;
+
+/// Stars limits (the spec's `StarsQuantity`).
+pub(crate) const MIN_STARS: u32 = 50;
+pub(crate) const MAX_STARS: u32 = 10_000;
+/// Page size limits and default (the spec's `Limit`).
+const MIN_LIMIT: i64 = 1;
+const MAX_LIMIT: i64 = 100;
+const DEFAULT_LIMIT: i64 = 20;
+
+const USERNAME_RULE: &str =
+    "must be 5–32 letters, digits or underscores, with or without a leading @";
+const CLIENT_REFERENCE_RULE: &str =
+    "must be 1–128 printable ASCII characters without spaces";
+
+/// A create request that passed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NewOrder {
+    pub(crate) product: Product,
+    /// Without the leading `@`.
+    pub(crate) recipient_username: String,
+    pub(crate) payment_method: PaymentMethod,
+    pub(crate) client_reference: Option<String>,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Page {
+    pub(crate) limit: i64,
+    pub(crate) offset: i64,
+}
+
+/// Collects every problem of a body, so one answer names them all.
+#[derive(Debug, Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn add(&mut self, field: &str, rule: impl std::fmt::Display) {
+        self.0.push(format!("{field} {rule}"));
+    }
+
+    fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, ApiError> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(ApiError::validation(self.0.join("; ")))
+        }
+    }
+}
+
+/// `POST /orders/stars`.
+pub(crate) fn stars_order(body: &Map<String, Value>) -> Result<NewOrder, ApiError> {
+    let mut problems = Problems::default();
+    let quantity = match body.get("quantity") {
+        None => {
+            problems.add("quantity", "is required");
+            None
+        }
+        Some(value) => match integer(value) {
+            None => {
+                problems.add("quantity", stars_rule("must be an integer"));
+                None
+            }
+            Some(q) => match u32::try_from(q) {
+                Ok(q) if (MIN_STARS..=MAX_STARS).contains(&q) => Some(q),
+                _ => {
+                    problems.add("quantity", stars_rule("must be"));
+                    None
+                }
+            },
+        },
+    };
+    let common = common_fields(body, &mut problems);
+    problems.into_result(|| common.into_order(Product::Stars(quantity.unwrap_or_default())))
+}
+
+/// `POST /orders/premium`.
+pub(crate) fn premium_order(body: &Map<String, Value>) -> Result<NewOrder, ApiError> {
+    let mut problems = Problems::default();
+    let months = match body.get("months") {
+        None => {
+            problems.add("months", "is required");
+            None
+        }
+        Some(value) => {
+            let months = integer(value).and_then(premium_months);
+            if months.is_none() {
+                problems.add("months", "must be 3, 6 or 12");
+            }
+            months
+        }
+    };
+    let common = common_fields(body, &mut problems);
+    problems.into_result(|| {
+        common.into_order(Product::Premium(months.unwrap_or(PremiumMonths::Three)))
+    })
+}
+
+fn stars_rule(prefix: &str) -> String {
+    format!("{prefix} between {MIN_STARS} and {MAX_STARS}")
+}
+
+/// The fields both create bodies share.
+#[derive(Debug, Default)]
+struct CommonFields {
+    recipient_username: String,
+    payment_method: Option<PaymentMethod>,
+    client_reference: Option<String>,
+}
+
+impl CommonFields {
+    fn into_order(self, product: Product) -> NewOrder {
+        NewOrder {
+            product,
+            recipient_username: self.recipient_username,
+            payment_method: self.payment_method.unwrap_or(PaymentMethod::TonMemo),
+            client_reference: self.client_reference,
+        }
+    }
+}
+
+fn common_fields(body: &Map<String, Value>, problems: &mut Problems) -> CommonFields {
+    let mut fields = CommonFields::default();
+    match body.get("recipient_username") {
+        None => problems.add("recipient_username", "is required"),
+        Some(Value::String(name)) => match username(name) {
+            Some(name) => fields.recipient_username = name,
+            None => problems.add("recipient_username", USERNAME_RULE),
+        },
+        Some(_) => problems.add("recipient_username", format!("{USERNAME_RULE} (a string)")),
+    }
+    match body.get("payment_method").map(Value::as_str) {
+        None => problems.add("payment_method", "is required"),
+        Some(Some(method @ ("ton_memo" | "balance"))) => {
+            fields.payment_method = Some(PaymentMethod::from(method));
+        }
+        Some(_) => problems.add("payment_method", "must be \"ton_memo\" or \"balance\""),
+    }
+    match body.get("payment_currency").map(Value::as_str) {
+        None => problems.add("payment_currency", "is required"),
+        Some(Some("TON")) => {}
+        Some(_) => problems.add("payment_currency", "must be \"TON\""),
+    }
+    match body.get("client_reference") {
+        None => {}
+        Some(Value::String(reference)) if client_reference(reference).is_some() => {
+            fields.client_reference = Some(reference.clone());
+        }
+        Some(_) => problems.add("client_reference", CLIENT_REFERENCE_RULE),
+    }
+    fields
+}
+
+/// A username as stored: checked against the spec's pattern, without the leading `@`.
+pub(crate) fn username(raw: &str) -> Option<String> {
+    RecipientUsername::try_from(raw)
+        .ok()
+        .map(|name| name.trim_start_matches('@').to_owned())
+}
+
+/// A `client_reference` checked against the spec's rules.
+pub(crate) fn client_reference(raw: &str) -> Option<String> {
+    ClientReference::try_from(raw).ok().map(String::from)
+}
+
+/// The value of an integral JSON number (`100`, `100.0` and `1e2` alike: JSON Schema counts all
+/// three as integers); `None` for anything else.
+fn integer(value: &Value) -> Option<i64> {
+    let Value::Number(number) = value else {
+        return None;
+    };
+    if let Some(n) = number.as_i64() {
+        return Some(n);
+    }
+    let text = number.to_string();
+    let decimal = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(&text).ok()?
+    } else {
+        Decimal::from_str(&text).ok()?
+    };
+    if decimal.fract().is_zero() {
+        i64::try_from(decimal).ok()
+    } else {
+        None
+    }
+}
+
+fn premium_months(months: i64) -> Option<PremiumMonths> {
+    u32::try_from(months)
+        .ok()
+        .and_then(|m| PremiumMonths::try_from(m).ok())
+}
+
+/// A decimal integer parameter (digits only, an optional leading `-`) within `min..=max`.
+fn integer_param(raw: &str, min: i64, max: i64) -> Option<i64> {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+}
+
+/// `limit` and `offset`.
+pub(crate) fn page(query: &QueryParams) -> Result<Page, ApiError> {
+    let limit = match query.get("limit") {
+        None => DEFAULT_LIMIT,
+        Some(raw) => integer_param(raw, MIN_LIMIT, MAX_LIMIT).ok_or_else(|| {
+            ApiError::validation(format!(
+                "limit must be an integer between {MIN_LIMIT} and {MAX_LIMIT}"
+            ))
+        })?,
+    };
+    let offset = match query.get("offset") {
+        None => 0,
+        Some(raw) => integer_param(raw, 0, i64::MAX).ok_or_else(|| {
+            ApiError::validation("offset must be an integer of at least 0")
+        })?,
+    };
+    Ok(Page { limit, offset })
+}
+
+/// `?quantity=` of the Stars estimate.
+pub(crate) fn quantity_param(query: &QueryParams) -> Result<u32, ApiError> {
+    let raw = query
+        .get("quantity")
+        .ok_or_else(|| ApiError::validation("quantity is required"))?;
+    integer_param(raw, i64::from(MIN_STARS), i64::from(MAX_STARS))
+        .and_then(|q| u32::try_from(q).ok())
+        .ok_or_else(|| {
+            ApiError::validation(format!("quantity {}", stars_rule("must be an integer")))
+        })
+}
+
+/// `?months=` of the Premium estimate.
+pub(crate) fn months_param(query: &QueryParams) -> Result<PremiumMonths, ApiError> {
+    let raw = query
+        .get("months")
+        .ok_or_else(|| ApiError::validation("months is required"))?;
+    integer_param(raw, 0, i64::MAX)
+        .and_then(premium_months)
+        .ok_or_else(|| ApiError::validation("months must be 3, 6 or 12"))
+}
+
+/// `?username=` of the recipient checks, without the leading `@`.
+pub(crate) fn username_param(query: &QueryParams) -> Result<String, ApiError> {
+    let raw = query
+        .get("username")
+        .ok_or_else(|| ApiError::validation("username is required"))?;
+    username(raw).ok_or_else(|| ApiError::validation(format!("username {USERNAME_RULE}")))
+}
+
+/// An order id from the path: `1` to `2⁶³−1`.
+pub(crate) fn order_id(raw: &str) -> Result<i64, ApiError> {
+    integer_param(raw, 1, i64::MAX).ok_or_else(|| {
+        ApiError::validation(format!(
+            "id must be a positive integer order id, not {:?}",
+            truncated(raw)
+        ))
+    })
+}
+
+/// The `memo` path parameter: 1–64 characters.
+pub(crate) fn memo(raw: &str) -> Result<&str, ApiError> {
+    let chars = raw.chars().count();
+    if (1..=64).contains(&chars) {
+        Ok(raw)
+    } else {
+        Err(ApiError::validation("memo must be 1–64 characters"))
+    }
+}
+
+/// The `ref` path parameter, with the rules of `client_reference`.
+pub(crate) fn reference(raw: &str) -> Result<String, ApiError> {
+    client_reference(raw)
+        .ok_or_else(|| ApiError::validation(format!("ref {CLIENT_REFERENCE_RULE}")))
+}
+
+/// The optional `Idempotency-Key` header.
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+    let mut values = headers.get_all("idempotency-key").iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(ApiError::validation(
+            "Idempotency-Key must be sent at most once",
+        ));
+    }
+    value
+        .to_str()
+        .ok()
+        .and_then(|key| IdempotencyKey::new(key).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::validation(
+                "Idempotency-Key must be 1–255 printable ASCII characters \
+                 with no leading or trailing space",
+            )
+        })
+}
+
+/// At most 64 characters of client input, for echoing in a message.
+fn truncated(raw: &str) -> String {
+    raw.chars().take(64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    fn message(result: Result<NewOrder, ApiError>) -> String {
+        let error = result.unwrap_err();
+        serde_json::to_value(error.envelope()).unwrap()["error_message"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn a_valid_stars_order_is_normalised() {
+        let order = stars_order(&object(json!({
+            "recipient_username": "@pandus", "quantity": 100, "payment_method": "balance",
+            "payment_currency": "TON", "client_reference": "invoice-42", "extra": true
+        })))
+        .unwrap();
+        assert_eq!(order.product, Product::Stars(100));
+        assert_eq!(order.recipient_username, "pandus");
+        assert_eq!(order.payment_method, PaymentMethod::Balance);
+        assert_eq!(order.client_reference.as_deref(), Some("invoice-42"));
+    }
+
+    #[test]
+    fn integral_numbers_in_any_notation_are_integers() {
+        for wire in ["100", "100.0", "1e2", "1.00E+2"] {
+            let value: Value = serde_json::from_str(wire).unwrap();
+            assert_eq!(integer(&value), Some(100), "{wire}");
+        }
+        for wire in ["100.5", "\"100\"", "true", "1e400"] {
+            let value: Value = serde_json::from_str(wire).unwrap_or(Value::Null);
+            assert_eq!(integer(&value), None, "{wire}");
+        }
+    }
+
+    #[test]
+    fn every_problem_is_named() {
+        let text = message(stars_order(&object(json!({
+            "recipient_username": "ab", "quantity": 49, "payment_method": "card",
+            "payment_currency": "USD", "client_reference": "has space"
+        }))));
+        for field in [
+            "recipient_username",
+            "quantity must be between 50 and 10000",
+            "payment_method",
+            "payment_currency",
+            "client_reference",
+        ] {
+            assert!(text.contains(field), "{text}");
+        }
+        assert_eq!(
+            message(premium_order(&object(json!({})))),
+            "months is required; recipient_username is required; \
+             payment_method is required; payment_currency is required"
+        );
+    }
+
+    #[test]
+    fn quantity_bounds_are_inclusive() {
+        let body = |q: i64| {
+            object(json!({"recipient_username": "pandus", "quantity": q,
+                          "payment_method": "ton_memo", "payment_currency": "TON"}))
+        };
+        assert!(stars_order(&body(50)).is_ok());
+        assert!(stars_order(&body(10_000)).is_ok());
+        assert!(stars_order(&body(49)).is_err());
+        assert!(stars_order(&body(10_001)).is_err());
+        assert!(stars_order(&body(-100)).is_err());
+    }
+
+    #[test]
+    fn path_ids_are_positive_decimal_integers() {
+        assert_eq!(order_id("10421").unwrap(), 10421);
+        assert_eq!(order_id("007").unwrap(), 7);
+        for bad in ["0", "-1", "+1", "1.0", "abc", "", "99999999999999999999"] {
+            assert!(order_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn idempotency_keys_follow_the_spec() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(idempotency_key(&headers).unwrap(), None);
+        headers.insert("idempotency-key", "abc".parse().unwrap());
+        assert_eq!(idempotency_key(&headers).unwrap().unwrap().as_str(), "abc");
+        headers.insert("idempotency-key", "".parse().unwrap());
+        assert!(idempotency_key(&headers).is_err());
+        headers.insert("idempotency-key", "a".repeat(256).parse().unwrap());
+        assert!(idempotency_key(&headers).is_err());
+        headers.insert("idempotency-key", "a".parse().unwrap());
+        headers.append("idempotency-key", "b".parse().unwrap());
+        assert!(idempotency_key(&headers).is_err());
+    }
+}
