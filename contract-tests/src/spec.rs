@@ -1,0 +1,360 @@
+//! The checked-in OpenAPI spec, read at run time: the operations, the statuses and error codes
+//! each one documents (what the coverage report holds a run to), and the constraints the
+//! property strategies are derived from. Nothing here is hand-copied from the spec.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::LazyLock;
+
+use openapiv3::{OpenAPI, ReferenceOr, Response, StatusCode};
+use regex::Regex;
+use serde_json::Value;
+
+/// The spec's text, embedded at build time so a spec change rebuilds the suite.
+pub const SPEC_YAML: &str = include_str!("../../openapi/theopenmoney.yaml");
+
+/// The parsed spec.
+pub fn spec() -> &'static Spec {
+    static SPEC: LazyLock<Spec> = LazyLock::new(|| Spec::parse(SPEC_YAML));
+    &SPEC
+}
+
+/// A status as the spec documents it: an exact code or a class such as `5XX`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// `200`, `404`, …
+    Exact(u16),
+    /// `5XX` is `Class(5)`.
+    Class(u16),
+}
+
+impl Status {
+    /// The documented status that an observed one falls under for `operation`.
+    pub fn documented_for(operation: &Operation, observed: u16) -> Self {
+        let exact = Self::Exact(observed);
+        if operation.responses.iter().any(|r| r.status == exact) {
+            exact
+        } else if operation
+            .responses
+            .iter()
+            .any(|r| r.status == Self::Class(observed / 100))
+        {
+            Self::Class(observed / 100)
+        } else {
+            exact
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Exact(code) => write!(f, "{code}"),
+            Self::Class(class) => write!(f, "{class}XX"),
+        }
+    }
+}
+
+/// One documented response of an operation.
+#[derive(Debug, Clone)]
+pub struct DocumentedResponse {
+    /// Its status.
+    pub status: Status,
+    /// The error codes its description names (empty for a success).
+    pub codes: Vec<String>,
+    /// The response headers it declares, lower-cased.
+    pub headers: Vec<String>,
+}
+
+/// One operation of the spec.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// The HTTP method.
+    pub method: http::Method,
+    /// The path template, `/api/v1/orders/{id}`.
+    pub path: String,
+    /// Whether it needs the bearer key (`security` not emptied).
+    pub needs_auth: bool,
+    /// Whether it takes an `Idempotency-Key` header.
+    pub idempotent: bool,
+    /// Its documented responses.
+    pub responses: Vec<DocumentedResponse>,
+    path_regex: Regex,
+}
+
+impl Operation {
+    /// The documented response for `status`, if any.
+    pub fn response(&self, status: Status) -> Option<&DocumentedResponse> {
+        self.responses.iter().find(|r| r.status == status)
+    }
+
+    /// Whether `path` (without the query) is this operation's path.
+    pub fn matches(&self, method: &http::Method, path: &str) -> bool {
+        self.method == *method && self.path_regex.is_match(path)
+    }
+}
+
+/// The parsed spec.
+#[derive(Debug)]
+pub struct Spec {
+    /// The operations, in the spec's order.
+    pub operations: Vec<Operation>,
+    doc: Value,
+}
+
+/// The error codes the spec's `ErrorCode` schema enumerates.
+fn known_error_codes(doc: &Value) -> BTreeSet<String> {
+    doc.pointer("/components/schemas/ErrorCode/anyOf/0/enum")
+        .and_then(Value::as_array)
+        .map(|codes| {
+            codes
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The backticked error codes a response description names, in order.
+fn codes_named_in(description: &str, known: &BTreeSet<String>) -> Vec<String> {
+    static TICKED: LazyLock<Regex> = LazyLock::new(|| Regex::new("`([A-Z_]+)`").unwrap());
+    let mut codes = Vec::new();
+    for capture in TICKED.captures_iter(description) {
+        let code = capture[1].to_owned();
+        if known.contains(&code) && !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    codes
+}
+
+impl Spec {
+    fn parse(yaml: &str) -> Self {
+        let api: OpenAPI = serde_norway::from_str(yaml).expect("the embedded spec parses");
+        let doc: Value = serde_norway::from_str(yaml).expect("the embedded spec parses as JSON");
+        let known = known_error_codes(&doc);
+        let resolve = |r: &ReferenceOr<Response>| -> Response {
+            match r {
+                ReferenceOr::Item(item) => item.clone(),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.trim_start_matches("#/components/responses/");
+                    match api.components.as_ref().and_then(|c| c.responses.get(name)) {
+                        Some(ReferenceOr::Item(item)) => item.clone(),
+                        _ => panic!("unresolved response reference {reference}"),
+                    }
+                }
+            }
+        };
+        let mut operations = Vec::new();
+        for (path, method, op) in api.operations() {
+            let id = op.operation_id.clone().expect("every operation has an id");
+            let needs_auth = op
+                .security
+                .as_ref()
+                .or(api.security.as_ref())
+                .is_some_and(|s| !s.is_empty());
+            let idempotent = doc
+                .pointer(&format!(
+                    "/paths/{}/{method}/parameters",
+                    path.replace('~', "~0").replace('/', "~1")
+                ))
+                .and_then(Value::as_array)
+                .is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| p["$ref"] == "#/components/parameters/IdempotencyKey")
+                });
+            let mut responses = Vec::new();
+            for (status, response) in &op.responses.responses {
+                let response = resolve(response);
+                let status = match status {
+                    StatusCode::Code(code) => Status::Exact(*code),
+                    StatusCode::Range(class) => Status::Class(*class),
+                };
+                let codes = if matches!(status, Status::Exact(200..=299)) {
+                    Vec::new()
+                } else {
+                    codes_named_in(&response.description, &known)
+                };
+                assert!(
+                    matches!(status, Status::Exact(200..=299)) || !codes.is_empty(),
+                    "{id} {status}: the response description names no error code"
+                );
+                let headers = response.headers.keys().map(|h| h.to_lowercase()).collect();
+                responses.push(DocumentedResponse {
+                    status,
+                    codes,
+                    headers,
+                });
+            }
+            let pattern = format!(
+                "^{}$",
+                Regex::new(r"\\\{[a-z_]+\\\}")
+                    .unwrap()
+                    .replace_all(&regex::escape(path), "[^/]+")
+            );
+            operations.push(Operation {
+                id,
+                method: method.to_uppercase().parse().expect("a valid method"),
+                path: path.to_owned(),
+                needs_auth,
+                idempotent,
+                responses,
+                path_regex: Regex::new(&pattern).expect("a valid path pattern"),
+            });
+        }
+        Self { operations, doc }
+    }
+
+    /// The operation called `id`.
+    pub fn operation(&self, id: &str) -> &Operation {
+        self.operations
+            .iter()
+            .find(|o| o.id == id)
+            .unwrap_or_else(|| panic!("the spec has no operation `{id}`"))
+    }
+
+    /// The operation a request is for.
+    pub fn operation_for(&self, method: &http::Method, path: &str) -> Option<&Operation> {
+        // Literal paths (`/orders/stats/summary`) win over templates (`/orders/{id}`).
+        let mut matching: Vec<&Operation> = self
+            .operations
+            .iter()
+            .filter(|o| o.matches(method, path))
+            .collect();
+        matching.sort_by_key(|o| o.path.matches('{').count());
+        matching.first().copied()
+    }
+
+    /// Every documented (operation, status, error code) triple; successes have the code `-`.
+    pub fn documented_triples(&self) -> Vec<(String, Status, String)> {
+        let mut triples = Vec::new();
+        for op in &self.operations {
+            for response in &op.responses {
+                if response.codes.is_empty() {
+                    triples.push((op.id.clone(), response.status, "-".to_owned()));
+                }
+                for code in &response.codes {
+                    triples.push((op.id.clone(), response.status, code.clone()));
+                }
+            }
+        }
+        triples
+    }
+
+    /// A component schema, as JSON.
+    pub fn schema(&self, name: &str) -> &Value {
+        self.doc
+            .pointer(&format!("/components/schemas/{name}"))
+            .unwrap_or_else(|| panic!("the spec has no schema `{name}`"))
+    }
+
+    /// A component parameter's schema, as JSON.
+    pub fn parameter_schema(&self, name: &str) -> &Value {
+        self.doc
+            .pointer(&format!("/components/parameters/{name}/schema"))
+            .unwrap_or_else(|| panic!("the spec has no parameter `{name}`"))
+    }
+
+    /// The inline schema of a path or query parameter of an operation.
+    pub fn inline_parameter_schema(&self, operation: &str, parameter: &str) -> &Value {
+        let op = self.operation(operation);
+        let pointer = format!(
+            "/paths/{}/{}/parameters",
+            op.path.replace('~', "~0").replace('/', "~1"),
+            op.method.as_str().to_lowercase()
+        );
+        self.doc
+            .pointer(&pointer)
+            .and_then(Value::as_array)
+            .and_then(|ps| ps.iter().find(|p| p["name"] == parameter))
+            .map(|p| &p["schema"])
+            .unwrap_or_else(|| panic!("{operation} has no inline parameter `{parameter}`"))
+    }
+}
+
+/// `minimum` and `maximum` of an integer schema.
+pub fn integer_bounds(schema: &Value) -> (Option<i64>, Option<i64>) {
+    (schema["minimum"].as_i64(), schema["maximum"].as_i64())
+}
+
+/// `minLength` and `maxLength` of a string schema.
+pub fn length_bounds(schema: &Value) -> (Option<usize>, Option<usize>) {
+    let get = |k: &str| schema[k].as_u64().and_then(|n| usize::try_from(n).ok());
+    (get("minLength"), get("maxLength"))
+}
+
+/// The `enum` of an integer schema.
+pub fn integer_enum(schema: &Value) -> Vec<i64> {
+    schema["enum"]
+        .as_array()
+        .map(|vs| vs.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default()
+}
+
+/// The `enum` of a string schema.
+pub fn string_enum(schema: &Value) -> Vec<String> {
+    schema["enum"]
+        .as_array()
+        .map(|vs| {
+            vs.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `pattern` of a string schema.
+pub fn pattern(schema: &Value) -> &str {
+    schema["pattern"]
+        .as_str()
+        .expect("the schema has a pattern")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_seventeen_operations_with_their_documented_codes() {
+        let spec = spec();
+        assert_eq!(spec.operations.len(), 17);
+        let cancel = spec.operation("cancel_order");
+        assert!(cancel.idempotent && cancel.needs_auth);
+        assert_eq!(
+            cancel.response(Status::Exact(409)).unwrap().codes,
+            ["ORDER_NOT_CANCELLABLE", "IDEMPOTENCY_IN_PROGRESS"]
+        );
+        let health = spec.operation("get_health");
+        assert!(!health.needs_auth && !health.idempotent);
+        assert!(
+            spec.operation("get_ton_rate")
+                .response(Status::Exact(429))
+                .unwrap()
+                .headers
+                .contains(&"retry-after".to_owned())
+        );
+    }
+
+    #[test]
+    fn requests_map_to_their_operation_literal_paths_first() {
+        let spec = spec();
+        let get = http::Method::GET;
+        let of = |p: &str| spec.operation_for(&get, p).map(|o| o.id.as_str());
+        assert_eq!(of("/api/v1/orders/stats/summary"), Some("get_order_stats"));
+        assert_eq!(of("/api/v1/orders/42"), Some("get_order"));
+        assert_eq!(
+            of("/api/v1/orders/by-memo/STARS-1"),
+            Some("get_order_by_memo")
+        );
+        assert_eq!(of("/api/v1/nope"), None);
+        assert_eq!(
+            spec.operation_for(&http::Method::POST, "/api/v1/orders/7/cancel")
+                .map(|o| o.id.as_str()),
+            Some("cancel_order")
+        );
+    }
+}
