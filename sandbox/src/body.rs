@@ -20,21 +20,29 @@ pub(crate) struct JsonObject(pub(crate) Map<String, Value>);
 impl FromRequest<Arc<AppState>> for JsonObject {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+    async fn from_request(
+        request: Request,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
         let content_type = request
             .headers()
             .get(CONTENT_TYPE)
             .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| match rejection {
-                BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
-                    ApiError::body_too_large(state.body_limit_bytes)
-                }
-                other => ApiError::malformed_json(format!("could not read the request body: {other}")),
-            })?;
+        let bytes =
+            Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| match rejection {
+                    BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
+                        ApiError::body_too_large(state.body_limit_bytes)
+                    }
+                    other => ApiError::malformed_json(format!(
+                        "could not read the request body: {other}"
+                    )),
+                })?;
         if bytes.is_empty() {
-            return Err(ApiError::validation("request body is required: a JSON object"));
+            return Err(ApiError::validation(
+                "request body is required: a JSON object",
+            ));
         }
         if !content_type.as_deref().is_some_and(is_json) {
             return Err(ApiError::unsupported_media_type(format!(

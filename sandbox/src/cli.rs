@@ -70,7 +70,10 @@ pub async fn serve(args: ServeArgs, default_db: PathBuf) -> anyhow::Result<()> {
         .pricing(pricing)
         .start()
         .await?;
-    print_banner(&sandbox)?;
+    if let Err(error) = print_banner(&sandbox) {
+        // A closed stdout (a parent that read the first line and left) must not stop the server.
+        tracing::warn!(%error, "cannot print the banner");
+    }
     stop_signal().await?;
     tracing::info!("stopping");
     sandbox.shutdown().await?;
@@ -85,7 +88,10 @@ fn print_banner(sandbox: &SandboxHandle) -> std::io::Result<()> {
     writeln!(out, "  base URL (sdk):  {base}")?;
     writeln!(out, "  API:             {base}/api/v1")?;
     if sandbox.control_api() {
-        writeln!(out, "  control:         {base}/_sandbox  (see sandbox/README.md)")?;
+        writeln!(
+            out,
+            "  control:         {base}/_sandbox  (see sandbox/README.md)"
+        )?;
     } else {
         writeln!(out, "  control:         off")?;
     }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| millis(elapsed))
+        .map_or(0, millis)
 }
 
 /// A duration in whole milliseconds, saturating.

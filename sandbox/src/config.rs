@@ -199,10 +199,7 @@ impl Config {
                 ));
             }
             if partner.initial_balance < TonAmount::ZERO {
-                return Err(format!(
-                    "partner {:?} has a negative balance",
-                    partner.name
-                ));
+                return Err(format!("partner {:?} has a negative balance", partner.name));
             }
         }
         if self.pricing.ton_usd.as_decimal() <= Decimal::ZERO {

@@ -61,7 +61,12 @@ async fn list_orders(
     let records = state
         .store
         .read(move |connection| {
-            orders::all(connection, now_ms(), reference.as_deref(), partner.as_deref())
+            orders::all(
+                connection,
+                now_ms(),
+                reference.as_deref(),
+                partner.as_deref(),
+            )
         })
         .await?;
     Ok(views::ok(
@@ -101,11 +106,9 @@ async fn apply(
     match outcome {
         TransitionOutcome::Done(record) => Ok(views::ok(views::order(&record))),
         TransitionOutcome::NotFound => Err(ApiError::order_not_found(id)),
-        TransitionOutcome::NotAllowed(status) => Err(ApiError::invalid_transition(
-            id,
-            &status,
-            change.target(),
-        )),
+        TransitionOutcome::NotAllowed(status) => {
+            Err(ApiError::invalid_transition(id, &status, change.target()))
+        }
     }
 }
 
@@ -153,12 +156,15 @@ async fn top_up(
         .ok_or_else(|| ApiError::not_found(format!("no partner is named {name:?}")))?;
     let amount = body
         .get("amount_ton")
+        .filter(|value| value.is_number())
         .cloned()
         .and_then(|value| serde_json::from_value::<TonAmount>(value).ok())
         .filter(|amount| amount.as_decimal() > Decimal::ZERO)
         .and_then(ton_to_nanotons)
         .ok_or_else(|| {
-            ApiError::validation("amount_ton must be a positive number of TON with at most 9 decimals")
+            ApiError::validation(
+                "amount_ton must be a positive number of TON with at most 9 decimals",
+            )
         })?;
     let partner_name = partner.name.clone();
     let credited = state
@@ -166,11 +172,13 @@ async fn top_up(
         .write(move |transaction| {
             let credited =
                 balance::apply(transaction, &partner_name, "top_up", amount, None, now_ms())?;
-            Ok(credited.then(|| balance::balance(transaction, &partner_name)).transpose()?)
+            credited
+                .then(|| balance::balance(transaction, &partner_name))
+                .transpose()
         })
         .await?;
-    let balance = credited
-        .ok_or_else(|| ApiError::validation("amount_ton would overflow the balance"))?;
+    let balance =
+        credited.ok_or_else(|| ApiError::validation("amount_ton would overflow the balance"))?;
     Ok(views::ok(Balance {
         balance_ton: nanotons_to_ton(balance),
         top_up_address: partner.top_up_address.clone(),

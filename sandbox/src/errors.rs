@@ -91,7 +91,9 @@ impl ApiError {
         Self::new(
             StatusCode::CONFLICT,
             ErrorCode::OrderNotCancellable,
-            format!("order {id} is {status} and cannot be cancelled; only pending_payment orders can"),
+            format!(
+                "order {id} is {status} and cannot be cancelled; only pending_payment orders can"
+            ),
         )
     }
 

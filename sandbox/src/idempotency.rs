@@ -49,7 +49,10 @@ impl StoredResponse {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
         let mut response = (
             status,
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
             self.body,
         )
             .into_response();
@@ -125,10 +128,12 @@ pub(crate) fn fingerprint(method: &str, path: &str, body: Option<&Value>) -> Str
         .chain_update(b"\n")
         .chain_update(canonical.as_bytes())
         .finalize();
-    digest.iter().fold(String::with_capacity(64), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    digest
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 fn write_canonical(value: &Value, out: &mut String) {
@@ -169,14 +174,20 @@ mod tests {
 
     #[test]
     fn fingerprints_ignore_key_order_and_whitespace_only() {
-        let a: Value = serde_json::from_str(r#"{"quantity": 100, "recipient_username":"pandus"}"#)
-            .unwrap();
+        let a: Value =
+            serde_json::from_str(r#"{"quantity": 100, "recipient_username":"pandus"}"#).unwrap();
         let b: Value =
             serde_json::from_str(r#"{"recipient_username":"pandus","quantity":100}"#).unwrap();
         let c = json!({"recipient_username": "pandus", "quantity": 101});
         let path = "/api/v1/orders/stars";
-        assert_eq!(fingerprint("POST", path, Some(&a)), fingerprint("POST", path, Some(&b)));
-        assert_ne!(fingerprint("POST", path, Some(&a)), fingerprint("POST", path, Some(&c)));
+        assert_eq!(
+            fingerprint("POST", path, Some(&a)),
+            fingerprint("POST", path, Some(&b))
+        );
+        assert_ne!(
+            fingerprint("POST", path, Some(&a)),
+            fingerprint("POST", path, Some(&c))
+        );
         assert_ne!(
             fingerprint("POST", "/api/v1/orders/1/cancel", None),
             fingerprint("POST", "/api/v1/orders/2/cancel", None)

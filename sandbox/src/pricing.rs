@@ -139,7 +139,12 @@ mod tests {
 
     #[test]
     fn ceiling_is_the_smallest_covering_amount() {
-        for (usd, rate) in [("1", "3"), ("11.99", "3.1"), ("0.7725", "7"), ("28.99", "0.33")] {
+        for (usd, rate) in [
+            ("1", "3"),
+            ("11.99", "3.1"),
+            ("0.7725", "7"),
+            ("28.99", "0.33"),
+        ] {
             let (usd, rate) = (dec(usd), dec(rate));
             let n = Decimal::from(ceil_nanotons(usd, rate));
             let target = usd * Decimal::from(NANOTONS_PER_TON);
@@ -158,8 +163,14 @@ mod tests {
 
     #[test]
     fn ton_amounts_convert_to_nanotons_only_when_exact() {
-        assert_eq!(ton_to_nanotons(TonAmount::new(dec("0.418"))), Some(418_000_000));
+        assert_eq!(
+            ton_to_nanotons(TonAmount::new(dec("0.418"))),
+            Some(418_000_000)
+        );
         assert_eq!(ton_to_nanotons(TonAmount::new(dec("0.0000000001"))), None);
-        assert_eq!(ton_to_nanotons(TonAmount::new(dec("10000000000000000000000"))), None);
+        assert_eq!(
+            ton_to_nanotons(TonAmount::new(dec("10000000000000000000000"))),
+            None
+        );
     }
 }

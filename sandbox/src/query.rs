@@ -14,7 +14,10 @@ impl QueryParams {
     pub(crate) fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
         let mut params = BTreeMap::new();
         for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
-            if params.insert(name.to_string(), value.into_owned()).is_some() {
+            if params
+                .insert(name.to_string(), value.into_owned())
+                .is_some()
+            {
                 return Err(ApiError::validation(format!(
                     "query parameter {name} must be given at most once"
                 )));

@@ -24,17 +24,29 @@ pub(crate) fn router(state: Arc<AppState>, control_api: bool) -> Router {
         .route("/api/v1/orders", get(orders::list))
         .route("/api/v1/orders/stats/summary", get(orders::stats))
         .route("/api/v1/orders/by-memo/{memo}", get(orders::by_memo))
-        .route("/api/v1/orders/by-reference/{ref}", get(orders::by_reference))
+        .route(
+            "/api/v1/orders/by-reference/{ref}",
+            get(orders::by_reference),
+        )
         .route("/api/v1/orders/{id}", get(orders::get))
         .route("/api/v1/orders/{id}/cancel", post(orders::cancel))
         .route("/api/v1/pricing/ton-rate", get(pricing::ton_rate))
         .route("/api/v1/pricing/fee", get(pricing::fee))
-        .route("/api/v1/pricing/estimate/stars", get(pricing::estimate_stars))
-        .route("/api/v1/pricing/estimate/premium", get(pricing::estimate_premium))
+        .route(
+            "/api/v1/pricing/estimate/stars",
+            get(pricing::estimate_stars),
+        )
+        .route(
+            "/api/v1/pricing/estimate/premium",
+            get(pricing::estimate_premium),
+        )
         .route("/api/v1/recipients/stars", get(recipients::check_stars))
         .route("/api/v1/recipients/premium", get(recipients::check_premium))
         .route("/api/v1/balance", get(balance::get_balance))
-        .route("/api/v1/balance/transactions", get(balance::list_transactions))
+        .route(
+            "/api/v1/balance/transactions",
+            get(balance::list_transactions),
+        )
         .route("/api/v1/health", get(health::health));
     let app = if control_api {
         api.merge(control::router())

@@ -25,8 +25,7 @@ const DEFAULT_LIMIT: i64 = 20;
 
 const USERNAME_RULE: &str =
     "must be 5–32 letters, digits or underscores, with or without a leading @";
-const CLIENT_REFERENCE_RULE: &str =
-    "must be 1–128 printable ASCII characters without spaces";
+const CLIENT_REFERENCE_RULE: &str = "must be 1–128 printable ASCII characters without spaces";
 
 /// A create request that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,9 +105,8 @@ pub(crate) fn premium_order(body: &Map<String, Value>) -> Result<NewOrder, ApiEr
         }
     };
     let common = common_fields(body, &mut problems);
-    problems.into_result(|| {
-        common.into_order(Product::Premium(months.unwrap_or(PremiumMonths::Three)))
-    })
+    problems
+        .into_result(|| common.into_order(Product::Premium(months.unwrap_or(PremiumMonths::Three))))
 }
 
 fn stars_rule(prefix: &str) -> String {
@@ -212,9 +210,7 @@ fn integer_param(raw: &str, min: i64, max: i64) -> Option<i64> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| (min..=max).contains(n))
+    raw.parse::<i64>().ok().filter(|n| (min..=max).contains(n))
 }
 
 /// `limit` and `offset`.
@@ -229,9 +225,8 @@ pub(crate) fn page(query: &QueryParams) -> Result<Page, ApiError> {
     };
     let offset = match query.get("offset") {
         None => 0,
-        Some(raw) => integer_param(raw, 0, i64::MAX).ok_or_else(|| {
-            ApiError::validation("offset must be an integer of at least 0")
-        })?,
+        Some(raw) => integer_param(raw, 0, i64::MAX)
+            .ok_or_else(|| ApiError::validation("offset must be an integer of at least 0"))?,
     };
     Ok(Page { limit, offset })
 }

@@ -41,8 +41,8 @@ pub(crate) fn order(record: &OrderRecord) -> Order {
 /// The `200` answer to a create or cancel, as it is stored for replays.
 pub(crate) fn order_response(record: &OrderRecord) -> StoredResponse {
     // Serialising plain data into a string cannot fail.
-    let body = serde_json::to_string(&Envelope::new(order(record)))
-        .expect("an order serialises to JSON");
+    let body =
+        serde_json::to_string(&Envelope::new(order(record))).expect("an order serialises to JSON");
     StoredResponse::ok(body)
 }
 

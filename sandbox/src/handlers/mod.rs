@@ -22,7 +22,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
-            .map_err(|_| ApiError::validation("path parameters must be valid UTF-8 once decoded"))?;
+            .map_err(|_| {
+                ApiError::validation("path parameters must be valid UTF-8 once decoded")
+            })?;
         params
             .iter()
             .next()

@@ -244,8 +244,6 @@ pub(crate) async fn cancel(
         CancelOutcome::Replayed(response) => Ok(response.into_response(true)),
         CancelOutcome::KeyReused => Err(ApiError::idempotency_key_reused()),
         CancelOutcome::NotFound => Err(ApiError::order_not_found(id)),
-        CancelOutcome::NotCancellable(status) => {
-            Err(ApiError::order_not_cancellable(id, &status))
-        }
+        CancelOutcome::NotCancellable(status) => Err(ApiError::order_not_cancellable(id, &status)),
     }
 }

@@ -123,7 +123,8 @@ impl Store {
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
             let mut connection = lock(&inner.writer);
-            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = f(&transaction)?;
             transaction.commit()?;
             Ok(value)

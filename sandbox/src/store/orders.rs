@@ -197,7 +197,11 @@ pub(crate) fn create(
         Product::Premium(months) => ("premium", None, Some(i64::from(months.months())), "PREMIUM"),
     };
     let memo = unique_memo(transaction, memo_prefix)?;
-    let status = if by_balance { "paid" } else { "pending_payment" };
+    let status = if by_balance {
+        "paid"
+    } else {
+        "pending_payment"
+    };
     transaction
         .prepare_cached(
             "INSERT INTO orders (partner, status, order_type, stars_amount, premium_months,
@@ -233,14 +237,23 @@ pub(crate) fn create(
             new.created_at_ms,
         )?;
         if !paid {
-            return Err(StoreError::Invalid("balance changed inside a transaction".into()));
+            return Err(StoreError::Invalid(
+                "balance changed inside a transaction".into(),
+            ));
         }
     }
     let record = by_id(transaction, new.created_at_ms, id)?
         .ok_or_else(|| StoreError::Invalid(format!("order {id} vanished after its insert")))?;
     let response = render(&record);
     if let Some(claim) = &new.claim {
-        idempotency::save(transaction, &new.partner, claim, &response, id, new.created_at_ms)?;
+        idempotency::save(
+            transaction,
+            &new.partner,
+            claim,
+            &response,
+            id,
+            new.created_at_ms,
+        )?;
     }
     Ok(CreateOutcome::Created(response))
 }
@@ -298,7 +311,7 @@ pub(crate) fn cancel(
 /// What a control transition did.
 #[derive(Debug)]
 pub(crate) enum TransitionOutcome {
-    Done(OrderRecord),
+    Done(Box<OrderRecord>),
     NotFound,
     NotAllowed(String),
 }
@@ -328,10 +341,10 @@ pub(crate) fn transition(
         )?;
     }
     set_status(transaction, id, change.target())?;
-    Ok(TransitionOutcome::Done(OrderRecord {
+    Ok(TransitionOutcome::Done(Box::new(OrderRecord {
         status: change.target().to_owned(),
         ..order
-    }))
+    })))
 }
 
 fn set_status(transaction: &Transaction<'_>, id: i64, status: &str) -> Result<(), StoreError> {
@@ -370,7 +383,10 @@ pub(crate) fn by_memo(
     memo: &str,
 ) -> Result<Option<OrderRecord>, StoreError> {
     Ok(connection
-        .prepare_cached(concat!(select_orders!(), "WHERE payment_memo = ?2 AND partner = ?3"))?
+        .prepare_cached(concat!(
+            select_orders!(),
+            "WHERE payment_memo = ?2 AND partner = ?3"
+        ))?
         .query_row(params![now_ms, memo, partner], OrderRecord::from_row)
         .optional()?)
 }
@@ -457,7 +473,9 @@ pub(crate) fn stats(
             effective_status!(),
             ", COUNT(*) FROM orders WHERE partner = ?2 GROUP BY 1 ORDER BY 1"
         ))?
-        .query_map(params![now_ms, partner], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .query_map(params![now_ms, partner], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?
         .collect::<Result<_, _>>()?;
     Ok(stats)
 }

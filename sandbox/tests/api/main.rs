@@ -1,0 +1,10 @@
+//! The sandbox over HTTP, started in-process on an ephemeral port (and, for durability, as a
+//! child process that is killed with SIGKILL).
+
+mod support;
+
+mod durability;
+mod errors;
+mod idempotency;
+mod lifecycle;
+mod partners;
