@@ -9,6 +9,11 @@ use crate::sdk_client::{EXAMPLE_MEMO, EXAMPLE_ORDER_ID, EXAMPLE_REFERENCE, EXAMP
 /// The TON address of the spec's example.
 pub const EXAMPLE_ADDRESS: &str = "UQBFJTkJ5hZdH7i6rWQTnm43zn6h2dPBV9lFZ2e98WvWABy_";
 
+/// A JSON number kept digit for digit (`json!(0.000000001)` would go through an f64).
+fn exact(digits: &str) -> Value {
+    serde_json::from_str(digits).expect("a JSON number")
+}
+
 fn timestamp(offset_minutes: i64) -> String {
     let now = chrono::Utc::now() + chrono::Duration::minutes(offset_minutes);
     now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -21,7 +26,7 @@ pub fn order(order_type: &str, status: &str) -> Value {
         "status": status,
         "order_type": order_type,
         "recipient_username": EXAMPLE_USERNAME,
-        "price_ton": 0.418,
+        "price_ton": exact("0.418"),
         "payment_method": "ton_memo",
         "payment_currency": "TON",
         "payment_address": EXAMPLE_ADDRESS,
@@ -56,22 +61,22 @@ pub fn success_data(operation: &str) -> Value {
             "by_status": {"pending_payment": 1, "completed": 2},
             "total_stars": 300,
             "total_premium_months": 3,
-            "total_ton": 123456789.123456789
+            "total_ton": exact("123456789.123456789")
         }),
-        "get_ton_rate" => json!({"ton_usd": 3.27, "updated_at": timestamp(-1)}),
+        "get_ton_rate" => json!({"ton_usd": exact("3.27"), "updated_at": timestamp(-1)}),
         "get_fee_schedule" => json!({
-            "fee_percent": 2.5, "min_stars": 50, "max_stars": 10000, "premium_months": [3, 6, 12]
+            "fee_percent": exact("2.5"), "min_stars": 50, "max_stars": 10000, "premium_months": [3, 6, 12]
         }),
-        "estimate_stars_price" => json!({"quantity": 100, "price_ton": 0.418, "price_usd": 1.36}),
-        "estimate_premium_price" => json!({"months": 3, "price_ton": 3.671, "price_usd": 12.0}),
+        "estimate_stars_price" => json!({"quantity": 100, "price_ton": exact("0.418"), "price_usd": exact("1.36")}),
+        "estimate_premium_price" => json!({"months": 3, "price_ton": exact("3.671"), "price_usd": exact("12.0")}),
         "check_stars_recipient" | "check_premium_recipient" => {
             json!({"username": EXAMPLE_USERNAME, "can_receive": true})
         }
-        "get_balance" => json!({"balance_ton": 0.000000001, "top_up_address": EXAMPLE_ADDRESS}),
+        "get_balance" => json!({"balance_ton": exact("0.000000001"), "top_up_address": EXAMPLE_ADDRESS}),
         "list_balance_transactions" => json!({
             "items": [
-                {"id": 7, "kind": "order_payment", "amount_ton": -0.418, "order_id": EXAMPLE_ORDER_ID, "created_at": timestamp(-2)},
-                {"id": 6, "kind": "top_up", "amount_ton": 10.5, "created_at": timestamp(-60)}
+                {"id": 7, "kind": "order_payment", "amount_ton": exact("-0.418"), "order_id": EXAMPLE_ORDER_ID, "created_at": timestamp(-2)},
+                {"id": 6, "kind": "top_up", "amount_ton": exact("10.5"), "created_at": timestamp(-60)}
             ],
             "total": 2, "limit": 20, "offset": 0
         }),
@@ -97,6 +102,13 @@ pub fn with_additions(body: &Value) -> Value {
         match value {
             Value::Object(map) => {
                 for (key, inner) in map.iter_mut() {
+                    if key == "by_status" {
+                        // A map keyed by status: the addition is a new status with a count.
+                        if let Value::Object(counts) = inner {
+                            counts.insert("status_added_later".to_owned(), json!(1));
+                        }
+                        continue;
+                    }
                     if matches!(key.as_str(), "status" | "kind" | "payment_method") && inner.is_string()
                     {
                         *inner = json!(format!("{key}_added_later"));

@@ -10,16 +10,23 @@
 pub mod generated_mocks;
 
 pub mod budget;
+pub mod clauses;
 pub mod config;
 pub mod coverage;
 pub mod envelope;
 pub mod failure;
 pub mod fixtures;
+pub mod harness;
 pub mod intercept;
+pub mod live;
+pub mod mock_server;
+pub mod property;
 pub mod proxy;
+pub mod redact;
 pub mod run;
 pub mod runtime;
 pub mod schema;
 pub mod sdk_client;
 pub mod skips;
 pub mod spec;
+pub mod strategies;

@@ -1,0 +1,89 @@
+//! Idempotency, client side: after a 500, a dropped connection or a timeout, the sdk's retry
+//! carries the same `Idempotency-Key` as the first attempt. The proxy injects the fault into
+//! the first attempt and keeps its key; the mock answers only a request carrying that key.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use httpmock::HttpMockRequest;
+use theopenmoney::types::Order;
+use theopenmoney::{Envelope, NewPremiumOrder, NewStarsOrder, PremiumMonths};
+
+use super::super::MockCtx;
+use crate::failure::{Clause, ClauseResult};
+use crate::fixtures;
+use crate::generated_mocks::MockServerExt;
+use crate::intercept::{Fault, FaultOnce};
+use crate::mock_server::MockRig;
+use crate::runtime::block_on;
+use crate::sdk_client::{EXAMPLE_ORDER_ID, quick_retries};
+
+const CLAUSE: Clause = Clause("idempotency/retry-same-key");
+/// Per-attempt timeout of the client; the stall fault lasts longer.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(300);
+const STALL: Duration = Duration::from_millis(1500);
+
+fn carries(slot: &Arc<Mutex<Option<String>>>) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+    let slot = slot.clone();
+    move |request: &HttpMockRequest| {
+        let first = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let key = request
+            .headers_vec()
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("idempotency-key"))
+            .map(|(_, value)| value.clone());
+        first.is_some() && key == first
+    }
+}
+
+pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
+    let faults = [Fault::ServerError, Fault::DropConnection, Fault::Stall(STALL)];
+    for operation in ["create_stars_order", "create_premium_order", "cancel_order"] {
+        for fault in faults {
+            let slot = Arc::new(Mutex::new(None));
+            let rig = MockRig::start_with(&ctx.run, Arc::new(FaultOnce::new(operation, fault, slot.clone())));
+            let client = rig.client_with(quick_retries(3), ATTEMPT_TIMEOUT);
+            let order_type = if operation == "create_premium_order" { "premium" } else { "stars" };
+            let reply: Envelope<Order> =
+                serde_json::from_value(fixtures::success(fixtures::order(order_type, "pending_payment")))
+                    .expect("a fixture order");
+            let mock = match operation {
+                "create_stars_order" => rig.server.create_stars_order(|w, t| {
+                    w.into_inner().is_true(carries(&slot));
+                    t.ok(&reply);
+                }),
+                "create_premium_order" => rig.server.create_premium_order(|w, t| {
+                    w.into_inner().is_true(carries(&slot));
+                    t.ok(&reply);
+                }),
+                _ => rig.server.cancel_order(|w, t| {
+                    w.id(&EXAMPLE_ORDER_ID.into()).into_inner().is_true(carries(&slot));
+                    t.ok(&reply);
+                }),
+            };
+            let result = block_on(async {
+                match operation {
+                    "create_stars_order" => {
+                        client.create_stars_order(NewStarsOrder::new("pandus", 100)?).await
+                    }
+                    "create_premium_order" => {
+                        client
+                            .create_premium_order(NewPremiumOrder::new("pandus", PremiumMonths::Six)?)
+                            .await
+                    }
+                    _ => client.cancel_order(EXAMPLE_ORDER_ID).await,
+                }
+            });
+            let first = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let what = format!("after {fault:?} on the first attempt (key {first:?})");
+            let done = result.map_err(|e| CLAUSE.fail(operation, format!("{what}, the retry did not reach the mock with that key: {e}")))?;
+            CLAUSE.ensure(mock.calls() == 1, operation, || {
+                format!("{what}, the mock saw {} retries carrying the first key", mock.calls())
+            })?;
+            CLAUSE.ensure(Some(done.idempotency_key.as_str()) == first.as_deref(), operation, || {
+                format!("{what}, the sdk reported key {}", done.idempotency_key)
+            })?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! The live target: a server at a URL, reached through the run's recording proxy, with raw
+//! requests (for wire-level checks) and sdk clients (as a user would call it). Raw requests
+//! honour `429 Retry-After`; the run's created orders are cancelled at the end.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::config::{LiveConfig, Secret};
+use crate::envelope::WireResponse;
+use crate::intercept::Interceptor;
+use crate::proxy::{Proxy, send_direct};
+use crate::run::RunState;
+
+/// The longest `Retry-After` a raw request waits out before giving up.
+const MAX_HONOURED_RETRY_AFTER: Duration = Duration::from_secs(20);
+
+/// Which key a raw request carries.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// `CONTRACT_API_KEY`.
+    Primary,
+    /// A given key.
+    Key(Secret),
+    /// No `Authorization` header.
+    Missing,
+    /// A well-formed bearer no server issued.
+    Invalid,
+    /// An `Authorization` header that is not a bearer.
+    NotBearer,
+}
+
+/// A live server behind the run's proxy.
+#[derive(Debug)]
+pub struct Live {
+    /// The run.
+    pub run: Arc<RunState>,
+    /// The settings.
+    pub config: LiveConfig,
+    proxy: Proxy,
+    raw: reqwest::Client,
+}
+
+/// A raw request.
+#[derive(Debug, Clone)]
+pub struct Raw {
+    method: http::Method,
+    path: String,
+    auth: Auth,
+    idempotency_key: Option<String>,
+    body: Option<Value>,
+    honour_429: bool,
+}
+
+impl Raw {
+    /// A `GET` of `path` (with its query) under the primary key.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(http::Method::GET, path)
+    }
+
+    /// A `POST` of `path` under the primary key.
+    pub fn post(path: impl Into<String>) -> Self {
+        Self::new(http::Method::POST, path)
+    }
+
+    fn new(method: http::Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            auth: Auth::Primary,
+            idempotency_key: None,
+            body: None,
+            honour_429: true,
+        }
+    }
+
+    /// Sends it under `auth`.
+    #[must_use]
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// Sends it with `Idempotency-Key: key`.
+    #[must_use]
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Sends `body` as JSON.
+    #[must_use]
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// Returns a `429` as it is instead of waiting it out (the rate-limit clause).
+    #[must_use]
+    pub fn keep_429(mut self) -> Self {
+        self.honour_429 = false;
+        self
+    }
+}
+
+impl Live {
+    /// Starts the proxy in front of the configured server.
+    pub async fn start(
+        config: LiveConfig,
+        run: Arc<RunState>,
+        interceptor: Arc<dyn Interceptor>,
+    ) -> std::io::Result<Self> {
+        let proxy = Proxy::start(config.base_url.as_str(), run.clone(), interceptor).await?;
+        let raw = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(std::io::Error::other)?;
+        Ok(Self {
+            run,
+            config,
+            proxy,
+            raw,
+        })
+    }
+
+    /// The proxy's base URL.
+    pub fn base_url(&self) -> String {
+        self.proxy.url()
+    }
+
+    /// An sdk client with `key`, retrying as a user's would but with short waits.
+    pub fn sdk(&self, key: &Secret) -> theopenmoney::Client {
+        let retry = theopenmoney::RetryPolicy {
+            max_retry_after: MAX_HONOURED_RETRY_AFTER,
+            ..crate::sdk_client::quick_retries(3)
+        };
+        crate::sdk_client::client(&self.base_url(), key.expose(), retry, Duration::from_secs(30))
+    }
+
+    /// An sdk client with the primary key.
+    pub fn primary(&self) -> theopenmoney::Client {
+        self.sdk(&self.config.api_key)
+    }
+
+    /// Sends a raw request; waits out a `429` (at most twice) unless told to keep it.
+    pub async fn send(&self, request: Raw) -> WireResponse {
+        let mut waited = 0;
+        loop {
+            let response = self.send_once(&request).await;
+            let retry_after = response
+                .header("retry-after")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            match retry_after {
+                Some(wait)
+                    if response.status == 429
+                        && request.honour_429
+                        && waited < 2
+                        && wait <= MAX_HONOURED_RETRY_AFTER =>
+                {
+                    waited += 1;
+                    tokio::time::sleep(wait).await;
+                }
+                _ => return response,
+            }
+        }
+    }
+
+    async fn send_once(&self, request: &Raw) -> WireResponse {
+        let url = format!("{}{}", self.base_url(), request.path);
+        let mut builder = self.raw.request(request.method.clone(), url);
+        let bearer = |key: &str| format!("Bearer {key}");
+        builder = match &request.auth {
+            Auth::Primary => builder.header("authorization", bearer(self.config.api_key.expose())),
+            Auth::Key(key) => builder.header("authorization", bearer(key.expose())),
+            Auth::Missing => builder,
+            Auth::Invalid => builder.header("authorization", bearer("osk_contract_suite_not_a_key")),
+            Auth::NotBearer => builder.header("authorization", "Basic b3NrOm5vcGU="),
+        };
+        if let Some(key) = &request.idempotency_key {
+            builder = builder.header("idempotency-key", key);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.json(body);
+        }
+        match builder.send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                let body = response.bytes().await.unwrap_or_default();
+                WireResponse {
+                    status,
+                    headers,
+                    body,
+                }
+            }
+            // A dropped connection shows as a status the spec never documents.
+            Err(e) => WireResponse {
+                status: 599,
+                headers: http::HeaderMap::new(),
+                body: format!("no response: {e}").into(),
+            },
+        }
+    }
+
+    /// Cancels every order the run created, straight at the server (not counted as coverage).
+    /// Returns (cancelled now, already final, failed).
+    pub async fn cleanup(&self) -> (u32, u32, u32) {
+        let (mut cancelled, mut final_, mut failed) = (0, 0, 0);
+        for order in self.run.take_created() {
+            let key = uuid::Uuid::new_v4().to_string();
+            match send_direct(
+                self.config.base_url.as_str(),
+                http::Method::POST,
+                &format!("/api/v1/orders/{}/cancel", order.id),
+                &order.authorization,
+                Some(&key),
+            )
+            .await
+            {
+                Ok(200) => cancelled += 1,
+                Ok(409) => final_ += 1,
+                _ => failed += 1,
+            }
+        }
+        (cancelled, final_, failed)
+    }
+}

@@ -1,0 +1,193 @@
+//! Mock mode's server: httpmock behind the run's recording proxy, programmed through the
+//! typed helpers generated from the spec (`generated_mocks`), so a mock can only answer with
+//! the statuses and body types the spec documents for its operation.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use httpmock::{Mock, MockServer};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use theopenmoney::types::{
+    Balance, ErrorEnvelope, FeeSchedule, HealthStatus, Order, OrderPage, OrderStats,
+    PremiumEstimate, RecipientCheck, StarsEstimate, TonRate, TransactionPage,
+};
+use theopenmoney::{Envelope, RetryPolicy};
+
+use crate::generated_mocks::MockServerExt;
+use crate::intercept::{Interceptor, Passthrough};
+use crate::proxy::{Exchange, Proxy};
+use crate::run::RunState;
+use crate::runtime::block_on;
+
+/// The key mock-mode clients send.
+pub const MOCK_API_KEY: &str = "osk_contract_mock_key";
+
+/// What a mock answers.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// `200` with this success envelope.
+    Ok(Value),
+    /// This status with this error envelope, and `Retry-After` when given.
+    Error {
+        /// The status.
+        status: u16,
+        /// The error envelope.
+        body: Value,
+        /// `Retry-After` in seconds.
+        retry_after: Option<u64>,
+    },
+}
+
+/// httpmock behind a recording proxy.
+pub struct MockRig {
+    /// The mock server.
+    pub server: MockServer,
+    proxy: Proxy,
+}
+
+impl std::fmt::Debug for MockRig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockRig")
+            .field("server", &self.server.base_url())
+            .field("proxy", &self.proxy)
+            .finish()
+    }
+}
+
+impl MockRig {
+    /// A rig that passes everything through.
+    pub fn start(run: &Arc<RunState>) -> Self {
+        Self::start_with(run, Arc::new(Passthrough))
+    }
+
+    /// A rig whose proxy applies `interceptor`.
+    pub fn start_with(run: &Arc<RunState>, interceptor: Arc<dyn Interceptor>) -> Self {
+        let server = MockServer::start();
+        let proxy = block_on(Proxy::start(&server.base_url(), run.clone(), interceptor))
+            .expect("a loopback proxy starts");
+        Self { server, proxy }
+    }
+
+    /// A client that does not retry.
+    pub fn client(&self) -> theopenmoney::Client {
+        self.client_with(RetryPolicy::no_retries(), Duration::from_secs(5))
+    }
+
+    /// A client with this retry policy and per-attempt timeout.
+    pub fn client_with(&self, retry: RetryPolicy, timeout: Duration) -> theopenmoney::Client {
+        crate::sdk_client::client(&self.proxy.url(), MOCK_API_KEY, retry, timeout)
+    }
+
+    /// Every exchange through the proxy so far.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.proxy.exchanges()
+    }
+
+    /// Programs `operation` to give `answer` to any request on its path.
+    pub fn answer(&self, operation: &str, answer: Answer) -> Mock<'_> {
+        mock(&self.server, operation, answer)
+    }
+}
+
+fn typed<T: DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("a fixture decodes into the generated type")
+}
+
+macro_rules! respond {
+    ($then:expr, $answer:expr, $data:ty, [$($status:literal => $helper:ident),*]) => {{
+        let then = $then;
+        match $answer {
+            Answer::Ok(body) => {
+                then.ok(&typed::<Envelope<$data>>(body));
+            }
+            Answer::Error { status, body, retry_after } => {
+                let envelope: ErrorEnvelope = typed(body);
+                let then = match status {
+                    $( $status => then.$helper(&envelope), )*
+                    s if s >= 500 => then.server_error(s, &envelope),
+                    other => panic!("status {other} is not documented for this operation"),
+                };
+                if let Some(seconds) = retry_after {
+                    then.into_inner().header("retry-after", seconds.to_string());
+                }
+            }
+        }
+    }};
+}
+
+/// Programs `operation` on `server` through its generated typed helper.
+pub fn mock<'a>(server: &'a MockServer, operation: &str, answer: Answer) -> Mock<'a> {
+    match operation {
+        "create_stars_order" => server.create_stars_order(|_, t| {
+            respond!(t, answer, Order, [401 => unauthorized, 409 => conflict, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "create_premium_order" => server.create_premium_order(|_, t| {
+            respond!(t, answer, Order, [401 => unauthorized, 409 => conflict, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "get_order" => server.get_order(|_, t| {
+            respond!(t, answer, Order, [401 => unauthorized, 404 => not_found, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "cancel_order" => server.cancel_order(|_, t| {
+            respond!(t, answer, Order, [401 => unauthorized, 404 => not_found, 409 => conflict, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "list_orders" => server.list_orders(|_, t| {
+            respond!(t, answer, OrderPage, [401 => unauthorized, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "get_order_by_memo" => server.get_order_by_memo(|_, t| {
+            respond!(t, answer, Order, [401 => unauthorized, 404 => not_found, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "list_orders_by_reference" => server.list_orders_by_reference(|_, t| {
+            respond!(t, answer, Vec<Order>, [401 => unauthorized, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "get_order_stats" => server.get_order_stats(|_, t| {
+            respond!(t, answer, OrderStats, [401 => unauthorized, 429 => too_many_requests])
+        }),
+        "get_ton_rate" => server.get_ton_rate(|_, t| {
+            respond!(t, answer, TonRate, [401 => unauthorized, 429 => too_many_requests])
+        }),
+        "get_fee_schedule" => server.get_fee_schedule(|_, t| {
+            respond!(t, answer, FeeSchedule, [401 => unauthorized, 429 => too_many_requests])
+        }),
+        "estimate_stars_price" => server.estimate_stars_price(|_, t| {
+            respond!(t, answer, StarsEstimate, [401 => unauthorized, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "estimate_premium_price" => server.estimate_premium_price(|_, t| {
+            respond!(t, answer, PremiumEstimate, [401 => unauthorized, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "check_stars_recipient" => server.check_stars_recipient(|_, t| {
+            respond!(t, answer, RecipientCheck, [401 => unauthorized, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "check_premium_recipient" => server.check_premium_recipient(|_, t| {
+            respond!(t, answer, RecipientCheck, [401 => unauthorized, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "get_balance" => server.get_balance(|_, t| {
+            respond!(t, answer, Balance, [401 => unauthorized, 429 => too_many_requests])
+        }),
+        "list_balance_transactions" => server.list_balance_transactions(|_, t| {
+            respond!(t, answer, TransactionPage, [401 => unauthorized, 422 => unprocessable_entity, 429 => too_many_requests])
+        }),
+        "get_health" => server.get_health(|_, t| respond!(t, answer, HealthStatus, [])),
+        other => panic!("no typed mock for operation `{other}`"),
+    }
+}
+
+/// Programs `operation` to answer with a raw body at `status` (for bodies the typed helpers
+/// cannot express: additions the spec allows, or breakage).
+pub fn mock_raw<'a>(server: &'a MockServer, operation: &str, status: u16, body: &Value) -> Mock<'a> {
+    let op = crate::spec::spec().operation(operation);
+    let pattern = format!(
+        "^{}$",
+        regex::Regex::new(r"\\\{[a-z_]+\\\}")
+            .expect("a regex")
+            .replace_all(&regex::escape(&op.path), "[^/]+")
+    );
+    let method: httpmock::Method = op.method.as_str().parse().expect("a method");
+    server.mock(|when, then| {
+        when.method(method)
+            .path_matches(regex::Regex::new(&pattern).expect("a path regex"));
+        then.status(status)
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    })
+}

@@ -1,0 +1,168 @@
+//! proptest strategies derived from the spec's schemas: bounds, enums and patterns are read
+//! from `openapi/theopenmoney.yaml`, so a spec change changes what is generated.
+
+use std::sync::LazyLock;
+
+use proptest::prelude::*;
+use regex::Regex;
+
+use crate::spec::{integer_bounds, integer_enum, length_bounds, pattern, spec};
+
+/// The input rules of the spec.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// `StarsQuantity` minimum and maximum.
+    pub quantity: (i64, i64),
+    /// `PremiumMonths` values.
+    pub months: Vec<i64>,
+    /// `RecipientUsername` pattern, anchored.
+    pub username: Regex,
+    /// Its pattern without anchors, for generation.
+    pub username_body: String,
+    /// `Limit` minimum and maximum.
+    pub limit: (i64, i64),
+    /// `Offset` minimum.
+    pub offset_min: i64,
+    /// `ClientReference` maximum length.
+    pub reference_max: usize,
+}
+
+/// The rules, read once.
+pub fn rules() -> &'static Rules {
+    static RULES: LazyLock<Rules> = LazyLock::new(|| {
+        let spec = spec();
+        let (qmin, qmax) = integer_bounds(spec.schema("StarsQuantity"));
+        let username = pattern(spec.schema("RecipientUsername")).to_owned();
+        let (lmin, lmax) = integer_bounds(spec.parameter_schema("Limit"));
+        let (omin, _) = integer_bounds(spec.parameter_schema("Offset"));
+        let (_, rmax) = length_bounds(spec.schema("ClientReference"));
+        Rules {
+            quantity: (qmin.expect("quantity minimum"), qmax.expect("quantity maximum")),
+            months: integer_enum(spec.schema("PremiumMonths")),
+            username: Regex::new(&username).expect("the username pattern compiles"),
+            username_body: username.trim_start_matches('^').trim_end_matches('$').to_owned(),
+            limit: (lmin.expect("limit minimum"), lmax.expect("limit maximum")),
+            offset_min: omin.expect("offset minimum"),
+            reference_max: rmax.expect("reference maximum length"),
+        }
+    });
+    &RULES
+}
+
+/// A valid Stars quantity.
+pub fn valid_quantity() -> impl Strategy<Value = u32> {
+    let (min, max) = rules().quantity;
+    (min..=max).prop_map(|q| u32::try_from(q).expect("positive bounds"))
+}
+
+/// A valid Premium duration.
+pub fn valid_months() -> impl Strategy<Value = u32> {
+    proptest::sample::select(rules().months.clone()).prop_map(|m| u32::try_from(m).expect("positive"))
+}
+
+/// A valid username, sometimes with the leading `@`.
+pub fn valid_username() -> impl Strategy<Value = String> {
+    proptest::string::string_regex(&rules().username_body).expect("the username pattern generates")
+}
+
+/// An invalid input of some operation, and the field the server must name.
+#[derive(Debug, Clone)]
+pub enum Invalid {
+    /// A Stars quantity outside the bounds.
+    Quantity(i64),
+    /// Premium months not on sale.
+    Months(i64),
+    /// A username that breaks the pattern.
+    Username(String),
+    /// A page size outside the bounds.
+    Limit(i64),
+    /// A negative offset.
+    Offset(i64),
+}
+
+impl Invalid {
+    /// The field a 422 must name.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Quantity(_) => "quantity",
+            Self::Months(_) => "months",
+            Self::Username(_) => "username",
+            Self::Limit(_) => "limit",
+            Self::Offset(_) => "offset",
+        }
+    }
+}
+
+fn invalid_username() -> impl Strategy<Value = String> {
+    let rules = rules();
+    prop_oneof![
+        "[A-Za-z0-9_]{0,4}",
+        "[A-Za-z0-9_]{33,40}",
+        "[A-Za-z0-9_]{2,10}[-. !#é][A-Za-z0-9_]{2,10}",
+        "@@[A-Za-z0-9_]{5,10}",
+    ]
+    .prop_filter("breaks the spec's pattern", |u| !rules.username.is_match(u))
+}
+
+/// An invalid input; `sdk_expressible` keeps values the sdk's types can carry (no negatives).
+pub fn invalid_input(sdk_expressible: bool) -> impl Strategy<Value = Invalid> {
+    let r = rules();
+    let (qmin, qmax) = r.quantity;
+    let (lmin, lmax) = r.limit;
+    let floor = if sdk_expressible { 0 } else { i64::from(i32::MIN) };
+    let months = r.months.clone();
+    prop_oneof![
+        prop_oneof![floor..qmin, (qmax + 1)..=i64::from(i32::MAX)].prop_map(Invalid::Quantity),
+        (floor..=24)
+            .prop_filter("not on sale", move |m| !months.contains(m))
+            .prop_map(Invalid::Months),
+        invalid_username().prop_map(Invalid::Username),
+        prop_oneof![floor..lmin, (lmax + 1)..=10_000].prop_map(Invalid::Limit),
+        (i64::from(i32::MIN)..r.offset_min).prop_map(Invalid::Offset),
+    ]
+}
+
+/// proptest settings for `cases` cases that write no regression files.
+pub fn config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 64,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    use super::*;
+
+    #[test]
+    fn bounds_come_from_the_spec() {
+        let r = rules();
+        assert_eq!(r.quantity, (50, 10000));
+        assert_eq!(r.months, [3, 6, 12]);
+        assert_eq!(r.limit, (1, 100));
+        assert_eq!(r.offset_min, 0);
+        assert!(r.username.is_match("@pandus") && !r.username.is_match("ab"));
+    }
+
+    #[test]
+    fn generated_values_fall_on_the_right_side_of_the_rules() {
+        let mut runner = TestRunner::deterministic();
+        let r = rules();
+        for _ in 0..200 {
+            let name = valid_username().new_tree(&mut runner).unwrap().current();
+            assert!(r.username.is_match(&name), "{name}");
+            match invalid_input(false).new_tree(&mut runner).unwrap().current() {
+                Invalid::Quantity(q) => assert!(q < r.quantity.0 || q > r.quantity.1),
+                Invalid::Months(m) => assert!(!r.months.contains(&m)),
+                Invalid::Username(u) => assert!(!r.username.is_match(&u)),
+                Invalid::Limit(l) => assert!(l < r.limit.0 || l > r.limit.1),
+                Invalid::Offset(o) => assert!(o < r.offset_min),
+            }
+        }
+    }
+}
