@@ -1,6 +1,7 @@
 //! The JSON request body, checked in the order a client can fix things: size (`413`), presence
-//! (`422`), media type (`415`), syntax (`400`), then that it is an object (`422`). Every
-//! rejection is the error envelope.
+//! (`422`), media type (`415`), syntax (`422`), then that it is an object (`422`). Every
+//! rejection is the error envelope. Malformed JSON is `422`, not `400`, because the spec
+//! documents `422` for every invalid request and no `400` at all.
 
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ impl FromRequest<Arc<AppState>> for JsonObject {
                     BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
                         ApiError::body_too_large(state.body_limit_bytes)
                     }
-                    other => ApiError::malformed_json(format!(
+                    other => ApiError::bad_request(format!(
                         "could not read the request body: {other}"
                     )),
                 })?;
@@ -53,7 +54,7 @@ impl FromRequest<Arc<AppState>> for JsonObject {
         match serde_json::from_slice(&bytes) {
             Ok(Value::Object(map)) => Ok(Self(map)),
             Ok(_) => Err(ApiError::validation("request body must be a JSON object")),
-            Err(error) => Err(ApiError::malformed_json(format!(
+            Err(error) => Err(ApiError::validation(format!(
                 "request body is not valid JSON: {error}"
             ))),
         }

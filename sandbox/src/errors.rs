@@ -54,8 +54,8 @@ impl ApiError {
         )
     }
 
-    /// `400 VALIDATION_ERROR`: the body is not JSON at all.
-    pub(crate) fn malformed_json(message: impl Into<String>) -> Self {
+    /// `400 VALIDATION_ERROR`: the request could not even be read.
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::ValidationError, message)
     }
 

@@ -88,7 +88,7 @@ async fn bodies_that_are_not_a_json_object_are_rejected_by_kind() {
         .await;
     assert!(
         malformed
-            .expect_error(400, "VALIDATION_ERROR")
+            .expect_error(422, "VALIDATION_ERROR")
             .contains("not valid JSON")
     );
 
