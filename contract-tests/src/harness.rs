@@ -65,6 +65,13 @@ pub fn main() -> ExitCode {
         .into_iter()
         .map(|test| {
             let (ctx, live) = (ctx.clone(), live.clone());
+            let missing = match &mode {
+                Mode::Live(config) => test.needs.missing(config),
+                Mode::Mock { .. } => None,
+            };
+            if let Some(reason) = missing {
+                println!("{}: ignored, {reason}", test.name);
+            }
             Trial::test(test.name, move || {
                 let result = match (test.runner, &live) {
                     (Runner::Mock(run), _) => run(&ctx),
@@ -74,6 +81,7 @@ pub fn main() -> ExitCode {
                 result.map_err(|failure| Failed::from(failure.to_string()))
             })
             .with_kind(mode.name())
+            .with_ignored_flag(missing.is_some())
         })
         .collect();
     let whole_suite = args.filter.is_none() && args.skip.is_empty() && !args.ignored && !args.list;

@@ -20,6 +20,7 @@ pub mod harness;
 pub mod intercept;
 pub mod live;
 pub mod mock_server;
+pub mod model;
 pub mod property;
 pub mod proxy;
 pub mod redact;

@@ -28,6 +28,30 @@ pub enum Runner {
     Live(fn(&Live) -> ClauseResult),
 }
 
+/// What a live clause needs beyond the primary key; without it the test is reported ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// Nothing more.
+    Nothing,
+    /// `CONTRACT_API_KEY_2`.
+    SecondKey,
+    /// `CONTRACT_RATE_LIMIT_API_KEY`.
+    RateLimitKey,
+}
+
+impl Needs {
+    /// Why the test cannot run under `config`, if it cannot.
+    pub fn missing(self, config: &crate::config::LiveConfig) -> Option<&'static str> {
+        match self {
+            Self::SecondKey if config.api_key_2.is_none() => Some("needs CONTRACT_API_KEY_2"),
+            Self::RateLimitKey if config.rate_limit_key.is_none() => {
+                Some("opt-in: needs CONTRACT_RATE_LIMIT_API_KEY")
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A named clause test.
 #[derive(Debug, Clone, Copy)]
 pub struct ClauseTest {
@@ -35,6 +59,8 @@ pub struct ClauseTest {
     pub name: &'static str,
     /// How it runs.
     pub runner: Runner,
+    /// What it needs.
+    pub needs: Needs,
 }
 
 /// The tests of mock mode.

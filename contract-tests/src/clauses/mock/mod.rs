@@ -7,12 +7,13 @@ mod idempotency;
 mod properties;
 mod snapshots;
 
-use super::{ClauseTest, Runner};
+use super::{ClauseTest, Needs, Runner};
 
 pub(crate) fn tests() -> Vec<ClauseTest> {
     let t = |name, run| ClauseTest {
         name,
         runner: Runner::Mock(run),
+        needs: Needs::Nothing,
     };
     vec![
         t("envelope::every_operation_and_status", envelope::every_operation_and_status),
