@@ -1,12 +1,10 @@
 //! The API key never appears in `Debug`, `Display`, errors, tracing output or URLs.
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use support::scripted_server::{ScriptedServer, Step};
-use support::{API_KEY, client, envelope, order_json};
+use crate::support::scripted_server::{ScriptedServer, Step};
+use crate::support::{API_KEY, client, envelope, order_json};
 use theopenmoney::{Client, NewStarsOrder};
 use tracing_subscriber::fmt::MakeWriter;
 

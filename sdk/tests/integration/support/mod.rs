@@ -1,5 +1,4 @@
 //! Shared fixtures for the sdk's integration tests.
-#![allow(dead_code)]
 
 pub mod scripted_server;
 

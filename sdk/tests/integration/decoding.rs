@@ -1,10 +1,8 @@
 //! What the sdk accepts from the server: values added after this release, exact money, pages.
 
-mod support;
-
+use crate::support::scripted_server::{ScriptedServer, Step};
+use crate::support::{client, envelope, order_json};
 use futures_util::TryStreamExt;
-use support::scripted_server::{ScriptedServer, Step};
-use support::{client, envelope, order_json};
 use theopenmoney::{
     ErrorCode, OrderQuery, OrderStatus, PageRequest, PaymentMethod, TonAmount, TransactionKind,
 };

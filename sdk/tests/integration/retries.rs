@@ -1,12 +1,10 @@
 //! Idempotent retries as a partner sees them: the same key on every attempt, retries only for
 //! transient failures, `Retry-After` honoured, the key handed back on failure.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use support::scripted_server::{ScriptedServer, Step, error_body};
-use support::{client, envelope, order_json};
+use crate::support::scripted_server::{ScriptedServer, Step, error_body};
+use crate::support::{client, envelope, order_json};
 use theopenmoney::{ErrorCode, IdempotencyKey, NewStarsOrder};
 
 fn stars_order() -> NewStarsOrder {

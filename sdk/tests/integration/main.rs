@@ -1,0 +1,7 @@
+//! The sdk's integration tests, one binary: the sdk as a partner uses it, against a scripted
+//! loopback server.
+
+mod decoding;
+mod retries;
+mod secrets;
+mod support;
