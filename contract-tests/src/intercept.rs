@@ -81,8 +81,9 @@ pub enum Verdict {
 
 /// Sees every exchange through a proxy.
 pub trait Interceptor: Send + Sync + std::fmt::Debug + 'static {
-    /// Decides what happens to a request for `operation` (`None`: not in the spec).
-    fn on_request(&self, _operation: Option<&str>, _request: &ProxiedRequest) -> Verdict {
+    /// Decides what happens to a request for `operation` (`None`: not in the spec); may
+    /// rewrite it before it goes upstream.
+    fn on_request(&self, _operation: Option<&str>, _request: &mut ProxiedRequest) -> Verdict {
         Verdict::Forward
     }
 
@@ -138,7 +139,7 @@ impl FaultOnce {
 }
 
 impl Interceptor for FaultOnce {
-    fn on_request(&self, operation: Option<&str>, request: &ProxiedRequest) -> Verdict {
+    fn on_request(&self, operation: Option<&str>, request: &mut ProxiedRequest) -> Verdict {
         if operation != Some(self.operation) {
             return Verdict::Forward;
         }

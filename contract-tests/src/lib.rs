@@ -24,6 +24,7 @@ pub mod model;
 pub mod property;
 pub mod proxy;
 pub mod redact;
+pub mod rewrite;
 pub mod run;
 pub mod runtime;
 pub mod schema;

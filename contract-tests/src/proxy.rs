@@ -143,7 +143,7 @@ async fn handle(
         .await
         .map_err(std::io::Error::other)?
         .to_bytes();
-    let request = ProxiedRequest {
+    let mut request = ProxiedRequest {
         method: parts.method,
         path_and_query: parts
             .uri
@@ -157,7 +157,7 @@ async fn handle(
         .map(|o| o.id.clone());
     let response = match shared
         .interceptor
-        .on_request(operation.as_deref(), &request)
+        .on_request(operation.as_deref(), &mut request)
     {
         Verdict::Forward => forward(&shared, operation.as_deref(), &request).await,
         Verdict::Respond(response) => Some(response),

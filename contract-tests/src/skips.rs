@@ -53,10 +53,6 @@ fn live_skips(live: &LiveConfig) -> Vec<Skip> {
             "would debit the partner's real balance on a live server when it suffices",
             |_, _, code| code == "INSUFFICIENT_BALANCE",
         ),
-        Skip::new(
-            "the spec does not say whether one key on two different orders is a reuse",
-            |op, _, code| op.id == "cancel_order" && code == "IDEMPOTENCY_KEY_REUSED",
-        ),
     ];
     if live.rate_limit_key.is_none() {
         skips.push(Skip::new(

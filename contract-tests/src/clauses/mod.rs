@@ -72,3 +72,15 @@ pub fn mock_tests() -> Vec<ClauseTest> {
 pub fn live_tests() -> Vec<ClauseTest> {
     live::tests()
 }
+
+/// Runs the live clause test called `name` against `live`.
+pub fn run_live(name: &str, live: &Live) -> ClauseResult {
+    let test = live_tests()
+        .into_iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no live clause test `{name}`"));
+    match test.runner {
+        Runner::Live(run) => run(live),
+        Runner::Mock(_) => unreachable!("live tests have live runners"),
+    }
+}

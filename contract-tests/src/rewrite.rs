@@ -1,0 +1,134 @@
+//! Response and request rewrites for the proxy, to prove the suite: each `Break` turns a
+//! correct server into one that breaks one clause in one way; `Additions` makes only changes
+//! the spec allows (new fields, new enum values, keys in another order), which must pass.
+
+use serde_json::{Value, json};
+
+use crate::intercept::{Interceptor, ProxiedRequest, ProxiedResponse, Verdict};
+
+/// One way of breaking the contract.
+#[derive(Debug, Clone)]
+pub enum Break {
+    /// Errors lose their `error_code`.
+    DropErrorCode,
+    /// Errors carry `data: {}` instead of `null`.
+    NonNullDataOnError,
+    /// `429`s lose `Retry-After`.
+    StripRetryAfter,
+    /// `get_order`'s `404` becomes this status.
+    NotFoundBecomes(u16),
+    /// Creates lose their `Idempotency-Key` on the way, so a replay makes a second order.
+    ForgetIdempotencyKey,
+    /// `get_order` runs under this `Authorization` (another partner's), leaking its orders.
+    ServeAs(String),
+    /// Orders carry `price_ton` as a string.
+    PriceAsString,
+}
+
+impl Interceptor for Break {
+    fn on_request(&self, operation: Option<&str>, request: &mut ProxiedRequest) -> Verdict {
+        match (self, operation) {
+            (Self::ForgetIdempotencyKey, Some("create_stars_order" | "create_premium_order")) => {
+                request.headers.remove("idempotency-key");
+            }
+            (Self::ServeAs(authorization), Some("get_order")) => {
+                if let Ok(value) = authorization.parse() {
+                    request.headers.insert(http::header::AUTHORIZATION, value);
+                }
+            }
+            _ => {}
+        }
+        Verdict::Forward
+    }
+
+    fn on_response(&self, operation: Option<&str>, _: &ProxiedRequest, response: &mut ProxiedResponse) {
+        let Some(mut body) = response.json_body() else {
+            return;
+        };
+        let error = response.status >= 400;
+        match self {
+            Self::DropErrorCode if error => {
+                body.as_object_mut().map(|o| o.remove("error_code"));
+            }
+            Self::NonNullDataOnError if error => body["data"] = json!({}),
+            Self::StripRetryAfter if response.status == 429 => {
+                response.headers.remove(http::header::RETRY_AFTER);
+                return;
+            }
+            Self::NotFoundBecomes(status) if response.status == 404 && operation == Some("get_order") => {
+                response.status = *status;
+                return;
+            }
+            Self::PriceAsString if !error => {
+                if let Some(price) = body.pointer_mut("/data/price_ton") {
+                    *price = json!(price.to_string());
+                }
+            }
+            _ => return,
+        }
+        *response = ProxiedResponse {
+            body: body.to_string().into(),
+            ..response.clone()
+        };
+    }
+}
+
+/// Only what the spec allows a server to add.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Additions;
+
+/// Adds a field next to the fields of every object, and a new status to `by_status`.
+pub fn add_fields(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map.iter_mut() {
+                if key == "by_status" {
+                    if let Value::Object(counts) = inner {
+                        counts.insert("on_hold_added_later".to_owned(), json!(0));
+                    }
+                } else {
+                    add_fields(inner);
+                }
+            }
+            map.insert("added_later".to_owned(), json!({"nested": [1, "two", null]}));
+        }
+        Value::Array(items) => items.iter_mut().for_each(add_fields),
+        _ => {}
+    }
+}
+
+fn order_with_new_enum_values() -> Value {
+    json!({
+        "id": 1, "status": "on_hold_added_later", "order_type": "gift_added_later",
+        "recipient_username": "someone_else", "price_ton": 1.5,
+        "payment_method": "card_added_later", "payment_currency": "USDT_added_later",
+        "payment_address": "UQBFJTkJ5hZdH7i6rWQTnm43zn6h2dPBV9lFZ2e98WvWABy_",
+        "payment_memo": "GIFT-1", "expires_at": "2026-04-16T12:15:00Z", "created_at": "2026-04-16T12:00:00Z"
+    })
+}
+
+impl Interceptor for Additions {
+    fn on_response(&self, operation: Option<&str>, _: &ProxiedRequest, response: &mut ProxiedResponse) {
+        let Some(mut body) = response.json_body() else {
+            return;
+        };
+        if response.status == 200 {
+            match operation {
+                Some("list_orders") => {
+                    if let Some(items) = body.pointer_mut("/data/items").and_then(Value::as_array_mut) {
+                        items.push(order_with_new_enum_values());
+                    }
+                }
+                Some("list_balance_transactions") => {
+                    if let Some(items) = body.pointer_mut("/data/items").and_then(Value::as_array_mut) {
+                        items.push(json!({"id": 1, "kind": "bonus_added_later", "amount_ton": 0.5, "created_at": "2026-04-16T12:00:00Z"}));
+                    }
+                }
+                _ => {}
+            }
+        }
+        add_fields(&mut body);
+        // serde_json's map is sorted: keys come out in another order than the server's.
+        response.body = body.to_string().into();
+    }
+}

@@ -1,0 +1,119 @@
+//! The suite proved against a real server: a fresh in-process sandbox behind a rewriting proxy.
+//! Each broken server must fail the named clause test with a message naming the clause, the
+//! operation and what was seen; a server that only adds what the spec allows must pass every
+//! live clause.
+
+use std::sync::Arc;
+
+use contract_tests::budget::Budget;
+use contract_tests::clauses::{live_tests, run_live};
+use contract_tests::config::{LiveConfig, Secret};
+use contract_tests::failure::ClauseFailure;
+use contract_tests::intercept::Interceptor;
+use contract_tests::live::Live;
+use contract_tests::rewrite::{Additions, Break};
+use contract_tests::run::RunState;
+use contract_tests::runtime::block_on;
+use theopenmoney_sandbox::{Sandbox, SandboxHandle};
+
+struct Rig {
+    live: Live,
+    sandbox: Option<SandboxHandle>,
+}
+
+impl Drop for Rig {
+    fn drop(&mut self) {
+        if let Some(sandbox) = self.sandbox.take() {
+            block_on(sandbox.shutdown()).expect("the sandbox stops");
+        }
+    }
+}
+
+fn rig(interceptor: impl FnOnce(&SandboxHandle) -> Arc<dyn Interceptor>) -> Rig {
+    block_on(async {
+        let sandbox = Sandbox::builder().start().await.expect("a sandbox starts");
+        let key = |name: &str| Secret::new(sandbox.key(name).expect("a default partner"));
+        let config = LiveConfig {
+            base_url: sandbox.base_url().parse().expect("a URL"),
+            api_key: key("alpha"),
+            api_key_2: Some(key("beta")),
+            rate_limit_key: Some(key("throttled")),
+            request_budget: 600,
+            proptest_cases: 4,
+        };
+        let run = Arc::new(RunState::new("live", Budget::limited(config.request_budget)));
+        let live = Live::start(config, run, interceptor(&sandbox)).await.expect("the proxy starts");
+        Rig { live, sandbox: Some(sandbox) }
+    })
+}
+
+fn broken(test: &str, fault: Break) -> ClauseFailure {
+    let rig = rig(|_| Arc::new(fault.clone()));
+    match run_live(test, &rig.live) {
+        Ok(()) => panic!("{test} passed against a server with {fault:?}"),
+        Err(failure) => failure,
+    }
+}
+
+fn assert_names(failure: &ClauseFailure, clause: &str, operation: &str, seen: &str) {
+    assert_eq!(failure.clause, clause, "{failure}");
+    assert_eq!(failure.operation, operation, "{failure}");
+    assert!(failure.seen.contains(seen), "expected {seen:?} in: {failure}");
+    let text = failure.to_string();
+    assert!(text.contains(clause) && text.contains(operation), "{text}");
+}
+
+#[test]
+fn a_missing_error_code_fails_the_envelope_and_the_error_code_clauses() {
+    let envelope = broken("envelope::every_operation_and_status", Break::DropErrorCode);
+    assert_names(&envelope, "envelope", "create_premium_order", "no string `error_code`");
+    let not_found = broken("error_codes::not_found_404", Break::DropErrorCode);
+    assert_names(&not_found, "error-codes/404", "get_order", "saw error_code None");
+}
+
+#[test]
+fn non_null_data_on_an_error_fails_the_envelope_clause() {
+    let failure = broken("envelope::every_operation_and_status", Break::NonNullDataOnError);
+    assert_names(&failure, "envelope", "create_premium_order", "`data` not null");
+}
+
+#[test]
+fn a_429_without_retry_after_fails_the_rate_limit_clause() {
+    let failure = broken("error_codes::rate_limited_429", Break::StripRetryAfter);
+    assert_names(&failure, "error-codes/429", "get_ton_rate", "without a delta-seconds Retry-After");
+}
+
+#[test]
+fn a_changed_status_fails_the_404_clause() {
+    let failure = broken("error_codes::not_found_404", Break::NotFoundBecomes(400));
+    assert_names(&failure, "error-codes/404", "get_order", "expected 404 NOT_FOUND, saw 400");
+}
+
+#[test]
+fn a_replay_that_makes_a_second_order_fails_the_replay_clause() {
+    let failure = broken("idempotency::replay_same_key_same_order", Break::ForgetIdempotencyKey);
+    assert_names(&failure, "idempotency/replay", "create_stars_order", "a replay answered another body");
+}
+
+#[test]
+fn another_partners_order_leaking_fails_the_cross_partner_clause() {
+    let rig = rig(|sandbox| Arc::new(Break::ServeAs(format!("Bearer {}", sandbox.key("beta").expect("beta")))));
+    let failure = run_live("error_codes::other_partners_order_404", &rig.live).expect_err("a leak must fail");
+    assert_names(&failure, "error-codes/404-other-partner", "get_order", "expected 404 NOT_FOUND, saw 200");
+}
+
+#[test]
+fn a_body_the_sdk_might_tolerate_but_the_spec_forbids_fails_the_envelope_clause() {
+    let failure = broken("envelope::every_operation_and_status", Break::PriceAsString);
+    assert_names(&failure, "envelope", "create_stars_order", "breaks the schema");
+}
+
+#[test]
+fn a_server_that_only_adds_fields_and_enum_values_passes_every_live_clause() {
+    let rig = rig(|_| Arc::new(Additions));
+    for test in live_tests() {
+        if let Err(failure) = run_live(test.name, &rig.live) {
+            panic!("{}: false alarm on additions: {failure}", test.name);
+        }
+    }
+}
