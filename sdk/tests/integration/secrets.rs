@@ -30,13 +30,15 @@ impl<'a> MakeWriter<'a> for Captured {
 
 #[tokio::test]
 async fn the_key_is_sent_but_never_printed() {
+    // Process-wide, so the capture also sees every other test's calls, and so that tracing's
+    // global callsite cache cannot hide events from a thread-scoped subscriber.
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_writer(captured.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::subscriber::set_global_default(subscriber).expect("only this test installs one");
 
     let server = ScriptedServer::start(vec![
         Step::error(500, "INTERNAL_ERROR"),

@@ -30,11 +30,16 @@ pub fn fast_policy() -> RetryPolicy {
     }
 }
 
+/// A client with a generous per-attempt timeout, so a loaded machine does not add retries.
 pub fn client(base_url: &str) -> Client {
+    client_with_timeout(base_url, Duration::from_secs(10))
+}
+
+pub fn client_with_timeout(base_url: &str, timeout: Duration) -> Client {
     Client::builder(API_KEY)
         .base_url(base_url)
         .retry_policy(fast_policy())
-        .timeout(Duration::from_millis(500))
+        .timeout(timeout)
         .build()
         .unwrap()
 }
