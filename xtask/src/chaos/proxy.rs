@@ -285,33 +285,60 @@ async fn handle(
     if let Some(fault) = fault {
         Counters::bump(&state.counters.faults[fault.index()]);
     }
+    let retry_after_secs = state.config.retry_after_secs;
     match fault {
-        Some(Fault::BadGateway) => return Ok(canned_bad_gateway()),
-        Some(Fault::Unavailable) => return Ok(canned_unavailable()),
-        Some(Fault::RateLimited) => {
-            return Ok(canned_rate_limited(state.config.retry_after_secs));
+        Some(Fault::BadGateway) => Ok(canned_bad_gateway()),
+        Some(Fault::Unavailable) => Ok(canned_unavailable()),
+        Some(Fault::RateLimited) => Ok(canned_rate_limited(retry_after_secs)),
+        None => Ok(relay(&state, parts, body, forward_tx)
+            .await
+            .map_or_else(|failed| failed, whole)),
+        Some(Fault::DropResponse) => match relay(&state, parts, body, forward_tx).await {
+            Ok(_) => Err(io::Error::other("chaos: response dropped")),
+            Err(failed) => Ok(failed),
+        },
+        Some(Fault::Delay) => {
+            let response = relay(&state, parts, body, forward_tx)
+                .await
+                .map_or_else(|failed| failed, whole);
+            tokio::time::sleep_until(arrived + state.config.delay).await;
+            Ok(response)
         }
-        None | Some(Fault::DropResponse | Fault::Delay | Fault::ResetMidBody) => {}
+        Some(Fault::ResetMidBody) => match relay(&state, parts, body, forward_tx).await {
+            Ok(upstream) => {
+                reset.store(true, Ordering::Relaxed);
+                Ok(cut_off(upstream))
+            }
+            Err(failed) => Ok(failed),
+        },
     }
+}
+
+/// Forwards in a task of its own, so the server finishes the request even if the client's
+/// connection is gone by then. A server that cannot be reached is a `502` that is no injected
+/// fault.
+async fn relay(
+    state: &Arc<State>,
+    parts: http::request::Parts,
+    body: Bytes,
+    forward_tx: mpsc::Sender<Infallible>,
+) -> Result<Upstream, Response<ProxyBody>> {
     Counters::bump(&state.counters.forwarded);
-    let forward = {
-        let state = Arc::clone(&state);
+    let task = {
+        let state = Arc::clone(state);
         tokio::spawn(async move {
             let response = forward(&state, parts, body).await;
             drop(forward_tx);
             response
         })
     };
-    let upstream = match forward.await {
-        Ok(Ok(upstream)) => upstream,
-        Ok(Err(_)) | Err(_) => {
-            Counters::bump(&state.counters.upstream_errors);
-            return Ok(text(
-                StatusCode::BAD_GATEWAY,
-                "text/plain",
-                "chaos proxy: upstream unreachable",
-            ));
-        }
+    let Ok(Ok(upstream)) = task.await else {
+        Counters::bump(&state.counters.upstream_errors);
+        return Err(text(
+            StatusCode::BAD_GATEWAY,
+            "text/plain",
+            "chaos proxy: upstream unreachable",
+        ));
     };
     if upstream
         .headers
@@ -320,21 +347,7 @@ async fn handle(
     {
         Counters::bump(&state.counters.replayed);
     }
-    match fault {
-        None => Ok(whole(upstream)),
-        Some(Fault::DropResponse) => Err(io::Error::other("chaos: response dropped")),
-        Some(Fault::Delay) => {
-            tokio::time::sleep_until(arrived + state.config.delay).await;
-            Ok(whole(upstream))
-        }
-        Some(Fault::ResetMidBody) => {
-            reset.store(true, Ordering::Relaxed);
-            Ok(cut_off(upstream))
-        }
-        Some(Fault::BadGateway | Fault::Unavailable | Fault::RateLimited) => {
-            unreachable!("answered above without forwarding")
-        }
-    }
+    Ok(upstream)
 }
 
 /// The request's call identity: the `client_reference` of its JSON body, so that every attempt

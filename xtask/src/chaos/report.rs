@@ -168,90 +168,61 @@ impl RunReport {
 
 /// The reports side by side, one column per run.
 pub fn table(reports: &[RunReport]) -> String {
-    let column = |value: fn(&RunReport) -> String| reports.iter().map(value).collect::<Vec<_>>();
-    let mut rows: Vec<(String, Vec<String>)> = vec![
-        ("calls".into(), column(|r| r.calls.to_string())),
-        (
-            "attempts (requests at the proxy)".into(),
-            column(|r| r.proxy.requests.to_string()),
-        ),
-        (
-            "faults injected".into(),
-            column(|r| r.proxy.total_faults().to_string()),
-        ),
-    ];
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let mut row = |label: &str, value: &dyn Fn(&RunReport) -> String| {
+        rows.push((label.to_owned(), reports.iter().map(value).collect()));
+    };
+    row("calls", &|r| r.calls.to_string());
+    row("attempts (requests at the proxy)", &|r| {
+        r.proxy.requests.to_string()
+    });
+    row("faults injected", &|r| r.proxy.total_faults().to_string());
     for fault in Fault::ALL {
-        rows.push((
-            format!("  {fault}"),
-            reports
-                .iter()
-                .map(|r| r.proxy.faults_of(fault).to_string())
-                .collect(),
-        ));
+        row(&format!("  {fault}"), &|r| {
+            r.proxy.faults_of(fault).to_string()
+        });
     }
-    rows.extend([
-        (
-            "forwarded to the sandbox".into(),
-            column(|r| r.proxy.forwarded.to_string()),
-        ),
-        (
-            "  answered as an idempotent replay".into(),
-            column(|r| r.proxy.replayed.to_string()),
-        ),
-        (
-            "upstream errors (not injected)".into(),
-            column(|r| r.proxy.upstream_errors.to_string()),
-        ),
-        (
-            "first call ended in an error".into(),
-            column(|r| r.first_call_failed.to_string()),
-        ),
-        (
-            "  still ended with an order".into(),
-            column(|r| r.recovered.to_string()),
-        ),
-        (
-            "orders created (sandbox records)".into(),
-            column(|r| r.orders.to_string()),
-        ),
-        ("duplicates".into(), column(|r| r.duplicates.to_string())),
-        (
-            "lost (no order at the sandbox)".into(),
-            column(|r| r.lost.to_string()),
-        ),
-        (
-            "orphaned (order the client never saw)".into(),
-            column(|r| r.orphaned.to_string()),
-        ),
-        (
-            "unknown outcome at the end".into(),
-            column(|r| r.unknown.to_string()),
-        ),
-        (
-            "client/sandbox disagreements".into(),
-            column(|r| r.disagreements.to_string()),
-        ),
-        (
-            "calls ending with exactly one order".into(),
-            column(|r| r.exactly_once.to_string()),
-        ),
-        (
-            "call latency p50 / p99".into(),
-            column(|r| format!("{} / {}", millis(r.latency.p50), millis(r.latency.p99))),
-        ),
-        ("call latency max".into(), column(|r| millis(r.latency.max))),
-        ("wall time".into(), column(|r| millis(r.elapsed))),
-        (
-            "exactly once".into(),
-            column(|r| {
-                if r.violations().is_empty() {
-                    "yes".into()
-                } else {
-                    "NO".into()
-                }
-            }),
-        ),
-    ]);
+    row("forwarded to the sandbox", &|r| {
+        r.proxy.forwarded.to_string()
+    });
+    row("  answered as an idempotent replay", &|r| {
+        r.proxy.replayed.to_string()
+    });
+    row("upstream errors (not injected)", &|r| {
+        r.proxy.upstream_errors.to_string()
+    });
+    row("first call ended in an error", &|r| {
+        r.first_call_failed.to_string()
+    });
+    row("  still ended with an order", &|r| r.recovered.to_string());
+    row("orders created (sandbox records)", &|r| {
+        r.orders.to_string()
+    });
+    row("duplicates", &|r| r.duplicates.to_string());
+    row("lost (no order at the sandbox)", &|r| r.lost.to_string());
+    row("orphaned (order the client never saw)", &|r| {
+        r.orphaned.to_string()
+    });
+    row("unknown outcome at the end", &|r| r.unknown.to_string());
+    row("client/sandbox disagreements", &|r| {
+        r.disagreements.to_string()
+    });
+    row("calls ending with exactly one order", &|r| {
+        r.exactly_once.to_string()
+    });
+    row("call latency p50 / p99", &|r| {
+        format!("{} / {}", millis(r.latency.p50), millis(r.latency.p99))
+    });
+    row("call latency max", &|r| millis(r.latency.max));
+    row("wall time", &|r| millis(r.elapsed));
+    row("exactly once", &|r| {
+        if r.violations().is_empty() {
+            "yes"
+        } else {
+            "NO"
+        }
+        .to_owned()
+    });
     let headings: Vec<&str> = reports.iter().map(|r| r.strategy.label()).collect();
     let label_width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
     let widths: Vec<usize> = headings

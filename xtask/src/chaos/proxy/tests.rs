@@ -298,3 +298,37 @@ async fn shutdown_waits_for_forwards_the_client_abandoned() {
     proxy.shutdown().await.unwrap();
     assert_eq!(upstream.finished.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn an_unreachable_server_is_a_502_that_is_no_injected_fault() {
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let proxy = Proxy::start(ProxyConfig {
+        upstream,
+        plan: FaultPlan::new(1, FaultRates::NONE),
+        delay: DELAY,
+        retry_after_secs: 1,
+    })
+    .await
+    .unwrap();
+    let seen = exchange(&proxy, "r1", "k1", PATIENT).await;
+    assert_eq!(seen.status(), Some(502));
+    assert_eq!(seen.body(), "chaos proxy: upstream unreachable");
+    let stats = proxy.shutdown().await.unwrap();
+    assert_eq!((stats.upstream_errors, stats.total_faults()), (1, 0));
+}
+
+#[tokio::test]
+async fn only_plain_http_upstreams_are_accepted() {
+    let plan = FaultPlan::new(1, FaultRates::NONE);
+    for upstream in ["https://127.0.0.1:1", "not a url", "/relative"] {
+        let config = ProxyConfig {
+            upstream: upstream.into(),
+            plan,
+            delay: DELAY,
+            retry_after_secs: 1,
+        };
+        assert!(Proxy::start(config).await.is_err(), "{upstream}");
+    }
+}
