@@ -67,12 +67,18 @@ pub fn success_data(operation: &str) -> Value {
         "get_fee_schedule" => json!({
             "fee_percent": exact("2.5"), "min_stars": 50, "max_stars": 10000, "premium_months": [3, 6, 12]
         }),
-        "estimate_stars_price" => json!({"quantity": 100, "price_ton": exact("0.418"), "price_usd": exact("1.36")}),
-        "estimate_premium_price" => json!({"months": 3, "price_ton": exact("3.671"), "price_usd": exact("12.0")}),
+        "estimate_stars_price" => {
+            json!({"quantity": 100, "price_ton": exact("0.418"), "price_usd": exact("1.36")})
+        }
+        "estimate_premium_price" => {
+            json!({"months": 3, "price_ton": exact("3.671"), "price_usd": exact("12.0")})
+        }
         "check_stars_recipient" | "check_premium_recipient" => {
             json!({"username": EXAMPLE_USERNAME, "can_receive": true})
         }
-        "get_balance" => json!({"balance_ton": exact("0.000000001"), "top_up_address": EXAMPLE_ADDRESS}),
+        "get_balance" => {
+            json!({"balance_ton": exact("0.000000001"), "top_up_address": EXAMPLE_ADDRESS})
+        }
         "list_balance_transactions" => json!({
             "items": [
                 {"id": 7, "kind": "order_payment", "amount_ton": exact("-0.418"), "order_id": EXAMPLE_ORDER_ID, "created_at": timestamp(-2)},
@@ -109,7 +115,8 @@ pub fn with_additions(body: &Value) -> Value {
                         }
                         continue;
                     }
-                    if matches!(key.as_str(), "status" | "kind" | "payment_method") && inner.is_string()
+                    if matches!(key.as_str(), "status" | "kind" | "payment_method")
+                        && inner.is_string()
                     {
                         *inner = json!(format!("{key}_added_later"));
                     } else {

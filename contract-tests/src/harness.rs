@@ -44,7 +44,11 @@ pub fn main() -> ExitCode {
     let live = match &mode {
         Mode::Mock { .. } => None,
         Mode::Live(config) => {
-            match block_on(Live::start(config.clone(), run.clone(), Arc::new(Passthrough))) {
+            match block_on(Live::start(
+                config.clone(),
+                run.clone(),
+                Arc::new(Passthrough),
+            )) {
                 Ok(live) => Some(Arc::new(live)),
                 Err(e) => {
                     eprintln!("contract suite: cannot start the recording proxy: {e}");
@@ -117,7 +121,9 @@ pub fn main() -> ExitCode {
         );
     }
     if whole_suite {
-        let report = run.coverage.report(mode.name(), spec(), &skips::for_mode(&mode));
+        let report = run
+            .coverage
+            .report(mode.name(), spec(), &skips::for_mode(&mode));
         let table = report.markdown();
         println!("\n{table}");
         let path = target_dir().join(format!("contract-coverage-{}.md", mode.name()));
@@ -134,5 +140,9 @@ pub fn main() -> ExitCode {
             ok = false;
         }
     }
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -136,7 +136,12 @@ impl Live {
             max_retry_after: MAX_HONOURED_RETRY_AFTER,
             ..crate::sdk_client::quick_retries(3)
         };
-        crate::sdk_client::client(&self.base_url(), key.expose(), retry, Duration::from_secs(30))
+        crate::sdk_client::client(
+            &self.base_url(),
+            key.expose(),
+            retry,
+            Duration::from_secs(30),
+        )
     }
 
     /// An sdk client with the primary key.
@@ -176,7 +181,9 @@ impl Live {
             Auth::Primary => builder.header("authorization", bearer(self.config.api_key.expose())),
             Auth::Key(key) => builder.header("authorization", bearer(key.expose())),
             Auth::Missing => builder,
-            Auth::Invalid => builder.header("authorization", bearer("osk_contract_suite_not_a_key")),
+            Auth::Invalid => {
+                builder.header("authorization", bearer("osk_contract_suite_not_a_key"))
+            }
             Auth::NotBearer => builder.header("authorization", "Basic b3NrOm5vcGU="),
         };
         if let Some(key) = &request.idempotency_key {

@@ -174,14 +174,14 @@ pub fn mock<'a>(server: &'a MockServer, operation: &str, answer: Answer) -> Mock
 
 /// Programs `operation` to answer with a raw body at `status` (for bodies the typed helpers
 /// cannot express: additions the spec allows, or breakage).
-pub fn mock_raw<'a>(server: &'a MockServer, operation: &str, status: u16, body: &Value) -> Mock<'a> {
+pub fn mock_raw<'a>(
+    server: &'a MockServer,
+    operation: &str,
+    status: u16,
+    body: &Value,
+) -> Mock<'a> {
     let op = crate::spec::spec().operation(operation);
-    let pattern = format!(
-        "^{}$",
-        regex::Regex::new(r"\\\{[a-z_]+\\\}")
-            .expect("a regex")
-            .replace_all(&regex::escape(&op.path), "[^/]+")
-    );
+    let pattern = crate::spec::path_pattern(&op.path);
     let method: httpmock::Method = op.method.as_str().parse().expect("a method");
     server.mock(|when, then| {
         when.method(method)

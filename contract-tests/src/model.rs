@@ -9,7 +9,9 @@ use proptest::prelude::*;
 use proptest::test_runner::{TestError, TestRunner};
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
 use theopenmoney::types::Order;
-use theopenmoney::{Client, ErrorCode, IdempotencyKey, NewStarsOrder, OrderQuery, OrderStatus, PageRequest};
+use theopenmoney::{
+    Client, ErrorCode, IdempotencyKey, NewStarsOrder, OrderQuery, OrderStatus, PageRequest,
+};
 
 use crate::failure::{Clause, ClauseFailure, ClauseResult};
 use crate::live::Live;
@@ -97,14 +99,19 @@ impl ReferenceStateMachine for Reference {
 
     fn preconditions(state: &Model, step: &Step) -> bool {
         match step {
-            Step::Replay(i) | Step::Get(i) | Step::Cancel(i) | Step::ByMemo(i) => *i < state.orders.len(),
+            Step::Replay(i) | Step::Get(i) | Step::Cancel(i) | Step::ByMemo(i) => {
+                *i < state.orders.len()
+            }
             _ => true,
         }
     }
 
     fn apply(mut state: Model, step: &Step) -> Model {
         match step {
-            Step::Create(quantity) => state.orders.push(ModelOrder { quantity: *quantity, cancels: 0 }),
+            Step::Create(quantity) => state.orders.push(ModelOrder {
+                quantity: *quantity,
+                cancels: 0,
+            }),
             Step::Cancel(i) => state.orders[*i].cancels += 1,
             _ => {}
         }
@@ -154,9 +161,18 @@ impl StateMachineTest for Sut {
     type Reference = Reference;
 
     fn init_test(_: &Model) -> Server {
-        let (client, run) = TARGET.with(|t| t.borrow().clone()).expect("the target is set");
-        let reference = run.reference(&format!("sm-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]));
-        Server { client, reference, created: Vec::new() }
+        let (client, run) = TARGET
+            .with(|t| t.borrow().clone())
+            .expect("the target is set");
+        let reference = run.reference(&format!(
+            "sm-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..10]
+        ));
+        Server {
+            client,
+            reference,
+            created: Vec::new(),
+        }
     }
 
     fn apply(mut server: Server, model: &Model, step: Step) -> Server {
@@ -164,10 +180,16 @@ impl StateMachineTest for Sut {
         match step {
             Step::Create(quantity) => {
                 let key = IdempotencyKey::random();
-                let made = block_on(server.client.create_stars_order(server.new_order(quantity, &key)))
-                    .unwrap_or_else(|e| fail("create_stars_order", format!("{step:?}: {e}")));
+                let made = block_on(
+                    server
+                        .client
+                        .create_stars_order(server.new_order(quantity, &key)),
+                )
+                .unwrap_or_else(|e| fail("create_stars_order", format!("{step:?}: {e}")));
                 let order = made.value;
-                if order.status != OrderStatus::PendingPayment || order.stars_amount != i32::try_from(quantity).ok() {
+                if order.status != OrderStatus::PendingPayment
+                    || order.stars_amount != i32::try_from(quantity).ok()
+                {
                     fail("create_stars_order", format!("{step:?} made {order:?}"));
                 }
                 server.created.push((key, order));
@@ -175,44 +197,89 @@ impl StateMachineTest for Sut {
             Step::Replay(i) => {
                 let key = server.created[i].0.clone();
                 let quantity = model.orders[i].quantity;
-                let replay = block_on(server.client.create_stars_order(server.new_order(quantity, &key)))
-                    .unwrap_or_else(|e| fail("create_stars_order", format!("{step:?}: {e}")));
+                let replay = block_on(
+                    server
+                        .client
+                        .create_stars_order(server.new_order(quantity, &key)),
+                )
+                .unwrap_or_else(|e| fail("create_stars_order", format!("{step:?}: {e}")));
                 if &replay.value != server.order(i) {
-                    fail("create_stars_order", format!("{step:?}: the replay answered {:?}, the create {:?}", replay.value, server.order(i)));
+                    fail(
+                        "create_stars_order",
+                        format!(
+                            "{step:?}: the replay answered {:?}, the create {:?}",
+                            replay.value,
+                            server.order(i)
+                        ),
+                    );
                 }
             }
             Step::Get(i) => {
                 let order = block_on(server.client.get_order(server.order(i).id))
                     .unwrap_or_else(|e| fail("get_order", format!("{step:?}: {e}")));
                 if order.status != expected(i) || order.id != server.order(i).id {
-                    fail("get_order", format!("{step:?}: expected {}, saw {order:?}", expected(i)));
+                    fail(
+                        "get_order",
+                        format!("{step:?}: expected {}, saw {order:?}", expected(i)),
+                    );
                 }
             }
             Step::Cancel(i) => {
                 let result = block_on(server.client.cancel_order(server.order(i).id));
                 match (model.orders[i].cancels, result) {
                     (1, Ok(done)) if done.value.status == OrderStatus::Cancelled => {}
-                    (n, Err(e)) if n > 1 && e.code() == Some(&ErrorCode::OrderNotCancellable) && e.status().map(|s| s.as_u16()) == Some(409) => {}
-                    (n, other) => fail("cancel_order", format!("{step:?} (cancel number {n}): {other:?}")),
+                    (n, Err(e))
+                        if n > 1
+                            && e.code() == Some(&ErrorCode::OrderNotCancellable)
+                            && e.status().map(|s| s.as_u16()) == Some(409) => {}
+                    (n, other) => fail(
+                        "cancel_order",
+                        format!("{step:?} (cancel number {n}): {other:?}"),
+                    ),
                 }
             }
             Step::List => {
-                let query = OrderQuery { page: PageRequest { limit: Some(100), offset: None }, ..OrderQuery::default() };
-                let page = block_on(server.client.list_orders(&query)).unwrap_or_else(|e| fail("list_orders", e.to_string()));
+                let query = OrderQuery {
+                    page: PageRequest {
+                        limit: Some(100),
+                        offset: None,
+                    },
+                    ..OrderQuery::default()
+                };
+                let page = block_on(server.client.list_orders(&query))
+                    .unwrap_or_else(|e| fail("list_orders", e.to_string()));
                 for (i, (_, order)) in server.created.iter().enumerate() {
-                    if let Some(listed) = page.items.iter().find(|o| o.id == order.id) {
-                        if listed.status != expected(i) {
-                            fail("list_orders", format!("order {} listed as {}, expected {}", order.id, listed.status, expected(i)));
-                        }
+                    let listed = page.items.iter().find(|o| o.id == order.id);
+                    if let Some(listed) = listed.filter(|l| l.status != expected(i)) {
+                        fail(
+                            "list_orders",
+                            format!(
+                                "order {} listed as {}, expected {}",
+                                order.id,
+                                listed.status,
+                                expected(i)
+                            ),
+                        );
                     }
                 }
                 if page.total < i64::try_from(server.created.len()).unwrap_or(i64::MAX) {
-                    fail("list_orders", format!("total {} below the {} orders this case made", page.total, server.created.len()));
+                    fail(
+                        "list_orders",
+                        format!(
+                            "total {} below the {} orders this case made",
+                            page.total,
+                            server.created.len()
+                        ),
+                    );
                 }
             }
             Step::ByMemo(i) => {
-                let order = block_on(server.client.get_order_by_memo(&server.order(i).payment_memo))
-                    .unwrap_or_else(|e| fail("get_order_by_memo", format!("{step:?}: {e}")));
+                let order = block_on(
+                    server
+                        .client
+                        .get_order_by_memo(&server.order(i).payment_memo),
+                )
+                .unwrap_or_else(|e| fail("get_order_by_memo", format!("{step:?}: {e}")));
                 if order.id != server.order(i).id || order.status != expected(i) {
                     fail("get_order_by_memo", format!("{step:?}: saw {order:?}"));
                 }
@@ -221,11 +288,19 @@ impl StateMachineTest for Sut {
                 let orders = block_on(server.client.list_orders_by_reference(&server.reference))
                     .unwrap_or_else(|e| fail("list_orders_by_reference", e.to_string()));
                 let mut seen: Vec<_> = orders.iter().map(|o| (o.id, o.status.clone())).collect();
-                let mut want: Vec<_> = server.created.iter().enumerate().map(|(i, (_, o))| (o.id, expected(i))).collect();
+                let mut want: Vec<_> = server
+                    .created
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, o))| (o.id, expected(i)))
+                    .collect();
                 seen.sort();
                 want.sort();
                 if seen != want {
-                    fail("list_orders_by_reference", format!("expected {want:?}, saw {seen:?}"));
+                    fail(
+                        "list_orders_by_reference",
+                        format!("expected {want:?}, saw {seen:?}"),
+                    );
                 }
             }
         }
@@ -240,13 +315,20 @@ pub fn run(live: &Live) -> ClauseResult {
     let config = crate::strategies::config(live.config.proptest_cases);
     let mut runner = TestRunner::new(config.clone());
     let started = std::time::Instant::now();
-    let result = runner.run(&Reference::sequential_strategy(1..=MAX_TRANSITIONS), |(initial, steps, seen)| {
-        Sut::test_sequential(config.clone(), initial, steps, seen);
-        Ok(())
-    });
+    let result = runner.run(
+        &Reference::sequential_strategy(1..=MAX_TRANSITIONS),
+        |(initial, steps, seen)| {
+            Sut::test_sequential(config.clone(), initial, steps, seen);
+            Ok(())
+        },
+    );
     eprintln!(
         "{}",
-        crate::property::speed_line("state_machine::orders_and_idempotency [live]", live.config.proptest_cases, started.elapsed().as_secs_f64())
+        crate::property::speed_line(
+            "state_machine::orders_and_idempotency [live]",
+            live.config.proptest_cases,
+            started.elapsed().as_secs_f64()
+        )
     );
     match result {
         Ok(()) => Ok(()),
@@ -257,6 +339,8 @@ pub fn run(live: &Live) -> ClauseResult {
             failure.seen = format!("{} (minimal sequence: {steps:?})", failure.seen);
             Err(failure)
         }
-        Err(TestError::Abort(reason)) => Err(CLAUSE.fail("-", format!("proptest aborted: {reason}"))),
+        Err(TestError::Abort(reason)) => {
+            Err(CLAUSE.fail("-", format!("proptest aborted: {reason}")))
+        }
     }
 }

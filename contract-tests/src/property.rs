@@ -39,7 +39,10 @@ where
             TestCaseError::fail(message)
         })
     });
-    eprintln!("{}", speed_line(name, cases, started.elapsed().as_secs_f64()));
+    eprintln!(
+        "{}",
+        speed_line(name, cases, started.elapsed().as_secs_f64())
+    );
     match result {
         Ok(()) => Ok(()),
         Err(TestError::Fail(_, input)) => {

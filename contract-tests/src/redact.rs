@@ -17,8 +17,9 @@ fn re(pattern: &str) -> Regex {
 }
 
 static BEARER: LazyLock<Regex> = LazyLock::new(|| re(r"^Bearer osk_[A-Za-z0-9_]+$"));
-static UUID: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
+static UUID: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+});
 static USER_AGENT: LazyLock<Regex> = LazyLock::new(|| re(r"^theopenmoney-rust/\d+\.\d+\.\d+\S*$"));
 static TON_ADDRESS: LazyLock<Regex> = LazyLock::new(|| re(r"^[EUk0][Qf][A-Za-z0-9_-]{46}$"));
 static MEMO: LazyLock<Regex> = LazyLock::new(|| re(r"^[!-~]{1,64}$"));
@@ -29,7 +30,10 @@ fn assert_format(what: &str, value: &str, format: &Regex) -> Result<(), String> 
     if format.is_match(value) {
         Ok(())
     } else {
-        Err(format!("{what} {value:?} does not match {}", format.as_str()))
+        Err(format!(
+            "{what} {value:?} does not match {}",
+            format.as_str()
+        ))
     }
 }
 
@@ -47,7 +51,8 @@ pub fn redact_exchange(exchange: &Exchange) -> Result<Value, String> {
             .map_err(|_| format!("header {name} is not text"))?;
         let shown = match name {
             "authorization" => {
-                assert_format("authorization", value, &BEARER).map_err(|_| "the Authorization header is not `Bearer osk_…`".to_owned())?;
+                assert_format("authorization", value, &BEARER)
+                    .map_err(|_| "the Authorization header is not `Bearer osk_…`".to_owned())?;
                 "[bearer key]".to_owned()
             }
             "idempotency-key" => {
@@ -65,7 +70,9 @@ pub fn redact_exchange(exchange: &Exchange) -> Result<Value, String> {
     let (path, query) = request
         .path_and_query
         .split_once('?')
-        .map_or((request.path_and_query.as_str(), None), |(p, q)| (p, Some(q)));
+        .map_or((request.path_and_query.as_str(), None), |(p, q)| {
+            (p, Some(q))
+        });
     let path = if let Some(c) = ORDER_PATH.captures(path) {
         format!("/api/v1/orders/[id]{}", c.get(2).map_or("", |m| m.as_str()))
     } else if let Some(c) = MEMO_PATH.captures(path) {
@@ -77,7 +84,8 @@ pub fn redact_exchange(exchange: &Exchange) -> Result<Value, String> {
     let body = if request.body.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&request.body).map_err(|e| format!("request body is not JSON: {e}"))?
+        serde_json::from_slice(&request.body)
+            .map_err(|e| format!("request body is not JSON: {e}"))?
     };
     Ok(json!({
         "request": {

@@ -41,7 +41,12 @@ impl Interceptor for Break {
         Verdict::Forward
     }
 
-    fn on_response(&self, operation: Option<&str>, _: &ProxiedRequest, response: &mut ProxiedResponse) {
+    fn on_response(
+        &self,
+        operation: Option<&str>,
+        _: &ProxiedRequest,
+        response: &mut ProxiedResponse,
+    ) {
         let Some(mut body) = response.json_body() else {
             return;
         };
@@ -55,7 +60,9 @@ impl Interceptor for Break {
                 response.headers.remove(http::header::RETRY_AFTER);
                 return;
             }
-            Self::NotFoundBecomes(status) if response.status == 404 && operation == Some("get_order") => {
+            Self::NotFoundBecomes(status)
+                if response.status == 404 && operation == Some("get_order") =>
+            {
                 response.status = *status;
                 return;
             }
@@ -90,7 +97,10 @@ pub fn add_fields(value: &mut Value) {
                     add_fields(inner);
                 }
             }
-            map.insert("added_later".to_owned(), json!({"nested": [1, "two", null]}));
+            map.insert(
+                "added_later".to_owned(),
+                json!({"nested": [1, "two", null]}),
+            );
         }
         Value::Array(items) => items.iter_mut().for_each(add_fields),
         _ => {}
@@ -108,19 +118,30 @@ fn order_with_new_enum_values() -> Value {
 }
 
 impl Interceptor for Additions {
-    fn on_response(&self, operation: Option<&str>, _: &ProxiedRequest, response: &mut ProxiedResponse) {
+    fn on_response(
+        &self,
+        operation: Option<&str>,
+        _: &ProxiedRequest,
+        response: &mut ProxiedResponse,
+    ) {
         let Some(mut body) = response.json_body() else {
             return;
         };
         if response.status == 200 {
             match operation {
                 Some("list_orders") => {
-                    if let Some(items) = body.pointer_mut("/data/items").and_then(Value::as_array_mut) {
+                    if let Some(items) = body
+                        .pointer_mut("/data/items")
+                        .and_then(Value::as_array_mut)
+                    {
                         items.push(order_with_new_enum_values());
                     }
                 }
                 Some("list_balance_transactions") => {
-                    if let Some(items) = body.pointer_mut("/data/items").and_then(Value::as_array_mut) {
+                    if let Some(items) = body
+                        .pointer_mut("/data/items")
+                        .and_then(Value::as_array_mut)
+                    {
                         items.push(json!({"id": 1, "kind": "bonus_added_later", "amount_ton": 0.5, "created_at": "2026-04-16T12:00:00Z"}));
                     }
                 }

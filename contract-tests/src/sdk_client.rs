@@ -53,8 +53,8 @@ fn json<T: serde::Serialize>(value: T) -> Value {
 pub async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
     Ok(match operation {
         "create_stars_order" => {
-            let order = NewStarsOrder::new(EXAMPLE_USERNAME, 100)?
-                .client_reference(EXAMPLE_REFERENCE)?;
+            let order =
+                NewStarsOrder::new(EXAMPLE_USERNAME, 100)?.client_reference(EXAMPLE_REFERENCE)?;
             json(client.create_stars_order(order).await?.value)
         }
         "create_premium_order" => {
@@ -77,13 +77,13 @@ pub async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
             json(client.estimate_premium_price(PremiumMonths::Three).await?)
         }
         "check_stars_recipient" => json(client.check_stars_recipient(EXAMPLE_USERNAME).await?),
-        "check_premium_recipient" => {
-            json(client.check_premium_recipient(EXAMPLE_USERNAME).await?)
-        }
+        "check_premium_recipient" => json(client.check_premium_recipient(EXAMPLE_USERNAME).await?),
         "get_balance" => json(client.get_balance().await?),
-        "list_balance_transactions" => {
-            json(client.list_balance_transactions(PageRequest::default()).await?)
-        }
+        "list_balance_transactions" => json(
+            client
+                .list_balance_transactions(PageRequest::default())
+                .await?,
+        ),
         "get_health" => json(client.get_health().await?),
         other => panic!("no sdk call for operation `{other}`"),
     })

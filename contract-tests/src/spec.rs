@@ -189,12 +189,6 @@ impl Spec {
                     headers,
                 });
             }
-            let pattern = format!(
-                "^{}$",
-                Regex::new(r"\\\{[a-z_]+\\\}")
-                    .unwrap()
-                    .replace_all(&regex::escape(path), "[^/]+")
-            );
             operations.push(Operation {
                 id,
                 method: method.to_uppercase().parse().expect("a valid method"),
@@ -202,7 +196,7 @@ impl Spec {
                 needs_auth,
                 idempotent,
                 responses,
-                path_regex: Regex::new(&pattern).expect("a valid path pattern"),
+                path_regex: Regex::new(&path_pattern(path)).expect("a valid path pattern"),
             });
         }
         Self { operations, doc }
@@ -273,6 +267,15 @@ impl Spec {
             .map(|p| &p["schema"])
             .unwrap_or_else(|| panic!("{operation} has no inline parameter `{parameter}`"))
     }
+}
+
+/// The anchored regex of a path template: `{id}` matches one segment.
+pub fn path_pattern(template: &str) -> String {
+    static PARAMETER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\\\{[a-z_]+\\\}").unwrap());
+    format!(
+        "^{}$",
+        PARAMETER.replace_all(&regex::escape(template), "[^/]+")
+    )
 }
 
 /// `minimum` and `maximum` of an integer schema.

@@ -37,10 +37,16 @@ pub fn rules() -> &'static Rules {
         let (omin, _) = integer_bounds(spec.parameter_schema("Offset"));
         let (_, rmax) = length_bounds(spec.schema("ClientReference"));
         Rules {
-            quantity: (qmin.expect("quantity minimum"), qmax.expect("quantity maximum")),
+            quantity: (
+                qmin.expect("quantity minimum"),
+                qmax.expect("quantity maximum"),
+            ),
             months: integer_enum(spec.schema("PremiumMonths")),
             username: Regex::new(&username).expect("the username pattern compiles"),
-            username_body: username.trim_start_matches('^').trim_end_matches('$').to_owned(),
+            username_body: username
+                .trim_start_matches('^')
+                .trim_end_matches('$')
+                .to_owned(),
             limit: (lmin.expect("limit minimum"), lmax.expect("limit maximum")),
             offset_min: omin.expect("offset minimum"),
             reference_max: rmax.expect("reference maximum length"),
@@ -57,7 +63,8 @@ pub fn valid_quantity() -> impl Strategy<Value = u32> {
 
 /// A valid Premium duration.
 pub fn valid_months() -> impl Strategy<Value = u32> {
-    proptest::sample::select(rules().months.clone()).prop_map(|m| u32::try_from(m).expect("positive"))
+    proptest::sample::select(rules().months.clone())
+        .prop_map(|m| u32::try_from(m).expect("positive"))
 }
 
 /// A valid username, sometimes with the leading `@`.
@@ -109,7 +116,11 @@ pub fn invalid_input(sdk_expressible: bool) -> impl Strategy<Value = Invalid> {
     let r = rules();
     let (qmin, qmax) = r.quantity;
     let (lmin, lmax) = r.limit;
-    let floor = if sdk_expressible { 0 } else { i64::from(i32::MIN) };
+    let floor = if sdk_expressible {
+        0
+    } else {
+        i64::from(i32::MIN)
+    };
     let months = r.months.clone();
     prop_oneof![
         prop_oneof![floor..qmin, (qmax + 1)..=i64::from(i32::MAX)].prop_map(Invalid::Quantity),
@@ -156,7 +167,11 @@ mod tests {
         for _ in 0..200 {
             let name = valid_username().new_tree(&mut runner).unwrap().current();
             assert!(r.username.is_match(&name), "{name}");
-            match invalid_input(false).new_tree(&mut runner).unwrap().current() {
+            match invalid_input(false)
+                .new_tree(&mut runner)
+                .unwrap()
+                .current()
+            {
                 Invalid::Quantity(q) => assert!(q < r.quantity.0 || q > r.quantity.1),
                 Invalid::Months(m) => assert!(!r.months.contains(&m)),
                 Invalid::Username(u) => assert!(!r.username.is_match(&u)),

@@ -41,9 +41,17 @@ fn rig(interceptor: impl FnOnce(&SandboxHandle) -> Arc<dyn Interceptor>) -> Rig 
             request_budget: 600,
             proptest_cases: 4,
         };
-        let run = Arc::new(RunState::new("live", Budget::limited(config.request_budget)));
-        let live = Live::start(config, run, interceptor(&sandbox)).await.expect("the proxy starts");
-        Rig { live, sandbox: Some(sandbox) }
+        let run = Arc::new(RunState::new(
+            "live",
+            Budget::limited(config.request_budget),
+        ));
+        let live = Live::start(config, run, interceptor(&sandbox))
+            .await
+            .expect("the proxy starts");
+        Rig {
+            live,
+            sandbox: Some(sandbox),
+        }
     })
 }
 
@@ -58,7 +66,10 @@ fn broken(test: &str, fault: Break) -> ClauseFailure {
 fn assert_names(failure: &ClauseFailure, clause: &str, operation: &str, seen: &str) {
     assert_eq!(failure.clause, clause, "{failure}");
     assert_eq!(failure.operation, operation, "{failure}");
-    assert!(failure.seen.contains(seen), "expected {seen:?} in: {failure}");
+    assert!(
+        failure.seen.contains(seen),
+        "expected {seen:?} in: {failure}"
+    );
     let text = failure.to_string();
     assert!(text.contains(clause) && text.contains(operation), "{text}");
 }
@@ -66,46 +77,98 @@ fn assert_names(failure: &ClauseFailure, clause: &str, operation: &str, seen: &s
 #[test]
 fn a_missing_error_code_fails_the_envelope_and_the_error_code_clauses() {
     let envelope = broken("envelope::every_operation_and_status", Break::DropErrorCode);
-    assert_names(&envelope, "envelope", "create_premium_order", "no string `error_code`");
+    assert_names(
+        &envelope,
+        "envelope",
+        "create_premium_order",
+        "no string `error_code`",
+    );
     let not_found = broken("error_codes::not_found_404", Break::DropErrorCode);
-    assert_names(&not_found, "error-codes/404", "get_order", "saw error_code None");
+    assert_names(
+        &not_found,
+        "error-codes/404",
+        "get_order",
+        "saw error_code None",
+    );
 }
 
 #[test]
 fn non_null_data_on_an_error_fails_the_envelope_clause() {
-    let failure = broken("envelope::every_operation_and_status", Break::NonNullDataOnError);
-    assert_names(&failure, "envelope", "create_premium_order", "`data` not null");
+    let failure = broken(
+        "envelope::every_operation_and_status",
+        Break::NonNullDataOnError,
+    );
+    assert_names(
+        &failure,
+        "envelope",
+        "create_premium_order",
+        "`data` not null",
+    );
 }
 
 #[test]
 fn a_429_without_retry_after_fails_the_rate_limit_clause() {
     let failure = broken("error_codes::rate_limited_429", Break::StripRetryAfter);
-    assert_names(&failure, "error-codes/429", "get_ton_rate", "without a delta-seconds Retry-After");
+    assert_names(
+        &failure,
+        "error-codes/429",
+        "get_ton_rate",
+        "without a delta-seconds Retry-After",
+    );
 }
 
 #[test]
 fn a_changed_status_fails_the_404_clause() {
     let failure = broken("error_codes::not_found_404", Break::NotFoundBecomes(400));
-    assert_names(&failure, "error-codes/404", "get_order", "expected 404 NOT_FOUND, saw 400");
+    assert_names(
+        &failure,
+        "error-codes/404",
+        "get_order",
+        "expected 404 NOT_FOUND, saw 400",
+    );
 }
 
 #[test]
 fn a_replay_that_makes_a_second_order_fails_the_replay_clause() {
-    let failure = broken("idempotency::replay_same_key_same_order", Break::ForgetIdempotencyKey);
-    assert_names(&failure, "idempotency/replay", "create_stars_order", "a replay answered another body");
+    let failure = broken(
+        "idempotency::replay_same_key_same_order",
+        Break::ForgetIdempotencyKey,
+    );
+    assert_names(
+        &failure,
+        "idempotency/replay",
+        "create_stars_order",
+        "a replay answered another body",
+    );
 }
 
 #[test]
 fn another_partners_order_leaking_fails_the_cross_partner_clause() {
-    let rig = rig(|sandbox| Arc::new(Break::ServeAs(format!("Bearer {}", sandbox.key("beta").expect("beta")))));
-    let failure = run_live("error_codes::other_partners_order_404", &rig.live).expect_err("a leak must fail");
-    assert_names(&failure, "error-codes/404-other-partner", "get_order", "expected 404 NOT_FOUND, saw 200");
+    let rig = rig(|sandbox| {
+        Arc::new(Break::ServeAs(format!(
+            "Bearer {}",
+            sandbox.key("beta").expect("beta")
+        )))
+    });
+    let failure =
+        run_live("error_codes::other_partners_order_404", &rig.live).expect_err("a leak must fail");
+    assert_names(
+        &failure,
+        "error-codes/404-other-partner",
+        "get_order",
+        "expected 404 NOT_FOUND, saw 200",
+    );
 }
 
 #[test]
 fn a_body_the_sdk_might_tolerate_but_the_spec_forbids_fails_the_envelope_clause() {
     let failure = broken("envelope::every_operation_and_status", Break::PriceAsString);
-    assert_names(&failure, "envelope", "create_stars_order", "breaks the schema");
+    assert_names(
+        &failure,
+        "envelope",
+        "create_stars_order",
+        "breaks the schema",
+    );
 }
 
 #[test]

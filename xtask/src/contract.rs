@@ -75,7 +75,15 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let started = Instant::now();
     let status = tokio::process::Command::new(cargo)
-        .args(["test", "--locked", "-p", "contract-tests", "--test", "contract", "--"])
+        .args([
+            "test",
+            "--locked",
+            "-p",
+            "contract-tests",
+            "--test",
+            "contract",
+            "--",
+        ])
         .args(&args.harness_args)
         .envs(env)
         .stdin(Stdio::null())

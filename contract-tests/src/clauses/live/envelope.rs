@@ -13,7 +13,11 @@ pub(crate) fn every_operation_and_status(live: &Live) -> ClauseResult {
         let made = make_order(live, ENVELOPE, Auth::Primary, "envelope").await?;
         check_success("create_stars_order", &made.response)?;
         // Cancel last: the other operations read the order while it is pending.
-        let mut ops: Vec<_> = spec().operations.iter().filter(|o| o.id != "create_stars_order").collect();
+        let mut ops: Vec<_> = spec()
+            .operations
+            .iter()
+            .filter(|o| o.id != "create_stars_order")
+            .collect();
         ops.sort_by_key(|o| o.id == "cancel_order");
         for op in ops {
             let response = live.send(example(&op.id, &made, Auth::Primary)).await;
@@ -26,7 +30,9 @@ pub(crate) fn every_operation_and_status(live: &Live) -> ClauseResult {
                 check_error(&op.id, &response)?;
             }
         }
-        let not_found = live.send(Raw::get(format!("/api/v1/orders/{UNKNOWN_ORDER_ID}"))).await;
+        let not_found = live
+            .send(Raw::get(format!("/api/v1/orders/{UNKNOWN_ORDER_ID}")))
+            .await;
         check_error("get_order", &not_found)?;
         let invalid = live.send(Raw::get("/api/v1/orders/0")).await;
         check_error("get_order", &invalid)?;

@@ -24,20 +24,68 @@ pub(crate) fn tests() -> Vec<ClauseTest> {
     };
     let n = Needs::Nothing;
     vec![
-        t("envelope::every_operation_and_status", envelope::every_operation_and_status, n),
-        t("error_codes::unauthorized_401", error_codes::unauthorized_401, n),
+        t(
+            "envelope::every_operation_and_status",
+            envelope::every_operation_and_status,
+            n,
+        ),
+        t(
+            "error_codes::unauthorized_401",
+            error_codes::unauthorized_401,
+            n,
+        ),
         t("error_codes::not_found_404", error_codes::not_found_404, n),
-        t("error_codes::other_partners_order_404", error_codes::other_partners_order_404, Needs::SecondKey),
+        t(
+            "error_codes::other_partners_order_404",
+            error_codes::other_partners_order_404,
+            Needs::SecondKey,
+        ),
         t("error_codes::conflict_409", error_codes::conflict_409, n),
-        t("error_codes::validation_422", error_codes::validation_422, n),
-        t("error_codes::rate_limited_429", error_codes::rate_limited_429, Needs::RateLimitKey),
-        t("idempotency::replay_same_key_same_order", idempotency::replay_same_key_same_order, n),
-        t("idempotency::different_keys_different_orders", idempotency::different_keys_different_orders, n),
-        t("idempotency::same_key_different_body_422", idempotency::same_key_different_body_422, n),
-        t("idempotency::concurrent_same_key_one_order", idempotency::concurrent_same_key_one_order, n),
-        t("properties::valid_orders_round_trip", properties::valid_orders_round_trip, n),
-        t("properties::invalid_inputs_rejected_naming_the_field", properties::invalid_inputs_rejected_naming_the_field, n),
-        t("state_machine::orders_and_idempotency", state_machine::orders_and_idempotency, n),
+        t(
+            "error_codes::validation_422",
+            error_codes::validation_422,
+            n,
+        ),
+        t(
+            "error_codes::rate_limited_429",
+            error_codes::rate_limited_429,
+            Needs::RateLimitKey,
+        ),
+        t(
+            "idempotency::replay_same_key_same_order",
+            idempotency::replay_same_key_same_order,
+            n,
+        ),
+        t(
+            "idempotency::different_keys_different_orders",
+            idempotency::different_keys_different_orders,
+            n,
+        ),
+        t(
+            "idempotency::same_key_different_body_422",
+            idempotency::same_key_different_body_422,
+            n,
+        ),
+        t(
+            "idempotency::concurrent_same_key_one_order",
+            idempotency::concurrent_same_key_one_order,
+            n,
+        ),
+        t(
+            "properties::valid_orders_round_trip",
+            properties::valid_orders_round_trip,
+            n,
+        ),
+        t(
+            "properties::invalid_inputs_rejected_naming_the_field",
+            properties::invalid_inputs_rejected_naming_the_field,
+            n,
+        ),
+        t(
+            "state_machine::orders_and_idempotency",
+            state_machine::orders_and_idempotency,
+            n,
+        ),
     ]
 }
 
@@ -84,14 +132,25 @@ pub(crate) fn expect(
     status: u16,
     code: Option<&str>,
 ) -> ClauseResult {
-    let expected = format!("{status}{}", code.map(|c| format!(" {c}")).unwrap_or_default());
+    let expected = format!(
+        "{status}{}",
+        code.map(|c| format!(" {c}")).unwrap_or_default()
+    );
     clause.ensure(response.status == status, operation, || {
         format!("expected {expected}, saw {}", response.describe())
     })?;
     if let Some(code) = code {
-        clause.ensure(response.error_code().as_deref() == Some(code), operation, || {
-            format!("expected {expected}, saw error_code {:?}: {}", response.error_code(), response.describe())
-        })?;
+        clause.ensure(
+            response.error_code().as_deref() == Some(code),
+            operation,
+            || {
+                format!(
+                    "expected {expected}, saw error_code {:?}: {}",
+                    response.error_code(),
+                    response.describe()
+                )
+            },
+        )?;
     }
     crate::envelope::check(operation, response)
 }
@@ -111,8 +170,15 @@ pub(crate) struct Made {
 }
 
 /// Creates a Stars order under `auth` with a reference unique to the run.
-pub(crate) async fn make_order(live: &Live, clause: Clause, auth: Auth, suffix: &str) -> Result<Made, ClauseFailure> {
-    let reference = live.run.reference(&format!("{suffix}-{}", &fresh_key()[..8]));
+pub(crate) async fn make_order(
+    live: &Live,
+    clause: Clause,
+    auth: Auth,
+    suffix: &str,
+) -> Result<Made, ClauseFailure> {
+    let reference = live
+        .run
+        .reference(&format!("{suffix}-{}", &fresh_key()[..8]));
     let response = live
         .send(
             Raw::post("/api/v1/orders/stars")
@@ -123,9 +189,19 @@ pub(crate) async fn make_order(live: &Live, clause: Clause, auth: Auth, suffix: 
         .await;
     expect(clause, "create_stars_order", &response, 200, None)?;
     let order = data(&response);
-    let id = order["id"].as_u64().ok_or_else(|| clause.fail("create_stars_order", "no integer `id` in the order"))?;
-    let memo = order["payment_memo"].as_str().unwrap_or_default().to_owned();
-    Ok(Made { id, memo, reference, response })
+    let id = order["id"]
+        .as_u64()
+        .ok_or_else(|| clause.fail("create_stars_order", "no integer `id` in the order"))?;
+    let memo = order["payment_memo"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    Ok(Made {
+        id,
+        memo,
+        reference,
+        response,
+    })
 }
 
 /// A valid request of `operation` on `made`, under `auth`.
@@ -138,10 +214,15 @@ pub(crate) fn example(operation: &str, made: &Made, auth: Auth) -> Raw {
             .idempotency_key(fresh_key())
             .json(premium_body("pandus", 3, &made.reference)),
         "get_order" => Raw::get(format!("/api/v1/orders/{}", made.id)),
-        "cancel_order" => Raw::post(format!("/api/v1/orders/{}/cancel", made.id)).idempotency_key(fresh_key()),
+        "cancel_order" => {
+            Raw::post(format!("/api/v1/orders/{}/cancel", made.id)).idempotency_key(fresh_key())
+        }
         "list_orders" => Raw::get("/api/v1/orders?limit=5"),
         "get_order_by_memo" => Raw::get(format!("/api/v1/orders/by-memo/{}", encode(&made.memo))),
-        "list_orders_by_reference" => Raw::get(format!("/api/v1/orders/by-reference/{}", encode(&made.reference))),
+        "list_orders_by_reference" => Raw::get(format!(
+            "/api/v1/orders/by-reference/{}",
+            encode(&made.reference)
+        )),
         "get_order_stats" => Raw::get("/api/v1/orders/stats/summary"),
         "get_ton_rate" => Raw::get("/api/v1/pricing/ton-rate"),
         "get_fee_schedule" => Raw::get("/api/v1/pricing/fee"),

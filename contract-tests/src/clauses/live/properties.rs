@@ -18,33 +18,69 @@ const INVALID: Clause = Clause("properties/invalid-rejected");
 
 pub(crate) fn valid_orders_round_trip(live: &Live) -> ClauseResult {
     let client = live.primary();
-    let strategy = (valid_username(), prop_oneof![valid_quantity().prop_map(Ok), valid_months().prop_map(Err)]);
-    check("properties::valid_orders_round_trip [live]", live.config.proptest_cases, strategy, |(username, amount)| {
-        let reference = live.run.reference(&format!("prop-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]));
-        let (operation, created) = block_on(async {
-            match amount {
-                Ok(quantity) => {
-                    let order = NewStarsOrder::new(&username, quantity)?.client_reference(&reference)?;
-                    Ok(("create_stars_order", client.create_stars_order(order).await?.value))
+    let strategy = (
+        valid_username(),
+        prop_oneof![valid_quantity().prop_map(Ok), valid_months().prop_map(Err)],
+    );
+    check(
+        "properties::valid_orders_round_trip [live]",
+        live.config.proptest_cases,
+        strategy,
+        |(username, amount)| {
+            let reference = live.run.reference(&format!(
+                "prop-{}",
+                &uuid::Uuid::new_v4().simple().to_string()[..10]
+            ));
+            let (operation, created) = block_on(async {
+                match amount {
+                    Ok(quantity) => {
+                        let order = NewStarsOrder::new(&username, quantity)?
+                            .client_reference(&reference)?;
+                        Ok((
+                            "create_stars_order",
+                            client.create_stars_order(order).await?.value,
+                        ))
+                    }
+                    Err(months) => {
+                        let order =
+                            NewPremiumOrder::new(&username, PremiumMonths::try_from(months)?)?
+                                .client_reference(&reference)?;
+                        Ok((
+                            "create_premium_order",
+                            client.create_premium_order(order).await?.value,
+                        ))
+                    }
                 }
-                Err(months) => {
-                    let order = NewPremiumOrder::new(&username, PremiumMonths::try_from(months)?)?.client_reference(&reference)?;
-                    Ok(("create_premium_order", client.create_premium_order(order).await?.value))
-                }
-            }
-        })
-        .map_err(|e: theopenmoney::Error| VALID.fail("create_stars_order", format!("{username:?} {amount:?} was not accepted: {e}")))?;
-        let echoed = created.recipient_username == username.trim_start_matches('@')
-            && created.client_reference.as_deref() == Some(reference.as_str())
-            && created.status == theopenmoney::OrderStatus::PendingPayment
-            && match amount {
-                Ok(q) => created.stars_amount == i32::try_from(q).ok() && created.order_type == theopenmoney::OrderType::Stars,
-                Err(m) => created.premium_months == i32::try_from(m).ok() && created.order_type == theopenmoney::OrderType::Premium,
-            };
-        VALID.ensure(echoed, operation, || format!("{username:?} {amount:?} came back as {created:?}"))?;
-        let read = block_on(client.get_order(created.id)).map_err(|e| VALID.fail("get_order", e.to_string()))?;
-        VALID.ensure(read == created, "get_order", || format!("read back {read:?}, created {created:?}"))
-    })
+            })
+            .map_err(|e: theopenmoney::Error| {
+                VALID.fail(
+                    "create_stars_order",
+                    format!("{username:?} {amount:?} was not accepted: {e}"),
+                )
+            })?;
+            let echoed = created.recipient_username == username.trim_start_matches('@')
+                && created.client_reference.as_deref() == Some(reference.as_str())
+                && created.status == theopenmoney::OrderStatus::PendingPayment
+                && match amount {
+                    Ok(q) => {
+                        created.stars_amount == i32::try_from(q).ok()
+                            && created.order_type == theopenmoney::OrderType::Stars
+                    }
+                    Err(m) => {
+                        created.premium_months == i32::try_from(m).ok()
+                            && created.order_type == theopenmoney::OrderType::Premium
+                    }
+                };
+            VALID.ensure(echoed, operation, || {
+                format!("{username:?} {amount:?} came back as {created:?}")
+            })?;
+            let read = block_on(client.get_order(created.id))
+                .map_err(|e| VALID.fail("get_order", e.to_string()))?;
+            VALID.ensure(read == created, "get_order", || {
+                format!("read back {read:?}, created {created:?}")
+            })
+        },
+    )
 }
 
 pub(crate) fn invalid_inputs_rejected_naming_the_field(live: &Live) -> ClauseResult {
@@ -54,15 +90,26 @@ pub(crate) fn invalid_inputs_rejected_naming_the_field(live: &Live) -> ClauseRes
         invalid_input(false),
         |input| {
             let (operation, path) = match &input {
-                Invalid::Quantity(q) => ("estimate_stars_price", format!("/api/v1/pricing/estimate/stars?quantity={q}")),
-                Invalid::Months(m) => ("estimate_premium_price", format!("/api/v1/pricing/estimate/premium?months={m}")),
-                Invalid::Username(u) => ("check_stars_recipient", format!("/api/v1/recipients/stars?username={}", encode(u))),
+                Invalid::Quantity(q) => (
+                    "estimate_stars_price",
+                    format!("/api/v1/pricing/estimate/stars?quantity={q}"),
+                ),
+                Invalid::Months(m) => (
+                    "estimate_premium_price",
+                    format!("/api/v1/pricing/estimate/premium?months={m}"),
+                ),
+                Invalid::Username(u) => (
+                    "check_stars_recipient",
+                    format!("/api/v1/recipients/stars?username={}", encode(u)),
+                ),
                 Invalid::Limit(l) => ("list_orders", format!("/api/v1/orders?limit={l}")),
                 Invalid::Offset(o) => ("list_orders", format!("/api/v1/orders?offset={o}")),
             };
             let response = block_on(live.send(Raw::get(path)));
-            names_field(INVALID, operation, &response, input.field())
-                .map_err(|mut f| { f.seen = format!("{input:?}: {}", f.seen); f })
+            names_field(INVALID, operation, &response, input.field()).map_err(|mut f| {
+                f.seen = format!("{input:?}: {}", f.seen);
+                f
+            })
         },
     )
 }

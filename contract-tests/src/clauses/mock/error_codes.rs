@@ -38,7 +38,10 @@ fn status_clause(status: Status, clause: Clause, ctx: &MockCtx) -> ClauseResult 
                 mock.delete();
                 exercised += 1;
                 let Err(err) = result else {
-                    return Err(clause.fail(&op.id, format!("a {wire_status} {code} decoded as a success")));
+                    return Err(clause.fail(
+                        &op.id,
+                        format!("a {wire_status} {code} decoded as a success"),
+                    ));
                 };
                 let seen = format!("{err} (retryable: {})", err.is_retryable());
                 clause.ensure(
@@ -47,7 +50,8 @@ fn status_clause(status: Status, clause: Clause, ctx: &MockCtx) -> ClauseResult 
                     &op.id,
                     || format!("expected {wire_status} {code}, the sdk reported {seen}"),
                 )?;
-                let retryable = wire_status == 429 || wire_status >= 500 || code == "IDEMPOTENCY_IN_PROGRESS";
+                let retryable =
+                    wire_status == 429 || wire_status >= 500 || code == "IDEMPOTENCY_IN_PROGRESS";
                 clause.ensure(err.is_retryable() == retryable, &op.id, || {
                     format!("a {wire_status} {code} should be retryable={retryable}; the sdk said {seen}")
                 })?;

@@ -23,7 +23,9 @@ const CLAUSE: Clause = Clause("idempotency/retry-same-key");
 const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(300);
 const STALL: Duration = Duration::from_millis(1500);
 
-fn carries(slot: &Arc<Mutex<Option<String>>>) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn carries(
+    slot: &Arc<Mutex<Option<String>>>,
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let slot = slot.clone();
     move |request: &HttpMockRequest| {
         let first = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -37,16 +39,28 @@ fn carries(slot: &Arc<Mutex<Option<String>>>) -> impl Fn(&HttpMockRequest) -> bo
 }
 
 pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
-    let faults = [Fault::ServerError, Fault::DropConnection, Fault::Stall(STALL)];
+    let faults = [
+        Fault::ServerError,
+        Fault::DropConnection,
+        Fault::Stall(STALL),
+    ];
     for operation in ["create_stars_order", "create_premium_order", "cancel_order"] {
         for fault in faults {
             let slot = Arc::new(Mutex::new(None));
-            let rig = MockRig::start_with(&ctx.run, Arc::new(FaultOnce::new(operation, fault, slot.clone())));
+            let rig = MockRig::start_with(
+                &ctx.run,
+                Arc::new(FaultOnce::new(operation, fault, slot.clone())),
+            );
             let client = rig.client_with(quick_retries(3), ATTEMPT_TIMEOUT);
-            let order_type = if operation == "create_premium_order" { "premium" } else { "stars" };
-            let reply: Envelope<Order> =
-                serde_json::from_value(fixtures::success(fixtures::order(order_type, "pending_payment")))
-                    .expect("a fixture order");
+            let order_type = if operation == "create_premium_order" {
+                "premium"
+            } else {
+                "stars"
+            };
+            let reply: Envelope<Order> = serde_json::from_value(fixtures::success(
+                fixtures::order(order_type, "pending_payment"),
+            ))
+            .expect("a fixture order");
             let mock = match operation {
                 "create_stars_order" => rig.server.create_stars_order(|w, t| {
                     w.into_inner().is_true(carries(&slot));
@@ -57,18 +71,25 @@ pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
                     t.ok(&reply);
                 }),
                 _ => rig.server.cancel_order(|w, t| {
-                    w.id(&EXAMPLE_ORDER_ID.into()).into_inner().is_true(carries(&slot));
+                    w.id(&EXAMPLE_ORDER_ID.into())
+                        .into_inner()
+                        .is_true(carries(&slot));
                     t.ok(&reply);
                 }),
             };
             let result = block_on(async {
                 match operation {
                     "create_stars_order" => {
-                        client.create_stars_order(NewStarsOrder::new("pandus", 100)?).await
+                        client
+                            .create_stars_order(NewStarsOrder::new("pandus", 100)?)
+                            .await
                     }
                     "create_premium_order" => {
                         client
-                            .create_premium_order(NewPremiumOrder::new("pandus", PremiumMonths::Six)?)
+                            .create_premium_order(NewPremiumOrder::new(
+                                "pandus",
+                                PremiumMonths::Six,
+                            )?)
                             .await
                     }
                     _ => client.cancel_order(EXAMPLE_ORDER_ID).await,
@@ -76,13 +97,23 @@ pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
             });
             let first = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
             let what = format!("after {fault:?} on the first attempt (key {first:?})");
-            let done = result.map_err(|e| CLAUSE.fail(operation, format!("{what}, the retry did not reach the mock with that key: {e}")))?;
+            let done = result.map_err(|e| {
+                CLAUSE.fail(
+                    operation,
+                    format!("{what}, the retry did not reach the mock with that key: {e}"),
+                )
+            })?;
             CLAUSE.ensure(mock.calls() == 1, operation, || {
-                format!("{what}, the mock saw {} retries carrying the first key", mock.calls())
+                format!(
+                    "{what}, the mock saw {} retries carrying the first key",
+                    mock.calls()
+                )
             })?;
-            CLAUSE.ensure(Some(done.idempotency_key.as_str()) == first.as_deref(), operation, || {
-                format!("{what}, the sdk reported key {}", done.idempotency_key)
-            })?;
+            CLAUSE.ensure(
+                Some(done.idempotency_key.as_str()) == first.as_deref(),
+                operation,
+                || format!("{what}, the sdk reported key {}", done.idempotency_key),
+            )?;
         }
     }
     Ok(())

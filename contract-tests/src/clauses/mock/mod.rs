@@ -16,18 +16,45 @@ pub(crate) fn tests() -> Vec<ClauseTest> {
         needs: Needs::Nothing,
     };
     vec![
-        t("envelope::every_operation_and_status", envelope::every_operation_and_status),
-        t("envelope::additions_are_accepted", envelope::additions_are_accepted),
-        t("envelope::schema_rejects_what_the_sdk_tolerates", envelope::schema_rejects_what_the_sdk_tolerates),
-        t("error_codes::unauthorized_401", error_codes::unauthorized_401),
+        t(
+            "envelope::every_operation_and_status",
+            envelope::every_operation_and_status,
+        ),
+        t(
+            "envelope::additions_are_accepted",
+            envelope::additions_are_accepted,
+        ),
+        t(
+            "envelope::schema_rejects_what_the_sdk_tolerates",
+            envelope::schema_rejects_what_the_sdk_tolerates,
+        ),
+        t(
+            "error_codes::unauthorized_401",
+            error_codes::unauthorized_401,
+        ),
         t("error_codes::not_found_404", error_codes::not_found_404),
         t("error_codes::conflict_409", error_codes::conflict_409),
         t("error_codes::validation_422", error_codes::validation_422),
-        t("error_codes::rate_limited_429", error_codes::rate_limited_429),
-        t("error_codes::server_error_5xx", error_codes::server_error_5xx),
-        t("idempotency::retries_carry_the_same_key", idempotency::retries_carry_the_same_key),
-        t("properties::valid_orders_round_trip", properties::valid_orders_round_trip),
-        t("properties::invalid_inputs_rejected_naming_the_field", properties::invalid_inputs_rejected_naming_the_field),
+        t(
+            "error_codes::rate_limited_429",
+            error_codes::rate_limited_429,
+        ),
+        t(
+            "error_codes::server_error_5xx",
+            error_codes::server_error_5xx,
+        ),
+        t(
+            "idempotency::retries_carry_the_same_key",
+            idempotency::retries_carry_the_same_key,
+        ),
+        t(
+            "properties::valid_orders_round_trip",
+            properties::valid_orders_round_trip,
+        ),
+        t(
+            "properties::invalid_inputs_rejected_naming_the_field",
+            properties::invalid_inputs_rejected_naming_the_field,
+        ),
         t("snapshots::every_operation", snapshots::every_operation),
     ]
 }

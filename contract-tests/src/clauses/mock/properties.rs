@@ -7,8 +7,13 @@ use std::num::NonZeroU32;
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use theopenmoney::types::{CreatePremiumOrderRequest, CreateStarsOrderRequest, Order, OrderPage, StarsQuantity};
-use theopenmoney::{Envelope, Error, ErrorCode, IdempotencyKey, NewPremiumOrder, NewStarsOrder, OrderQuery, PageRequest, PremiumMonths};
+use theopenmoney::types::{
+    CreatePremiumOrderRequest, CreateStarsOrderRequest, Order, OrderPage, StarsQuantity,
+};
+use theopenmoney::{
+    Envelope, Error, ErrorCode, IdempotencyKey, NewPremiumOrder, NewStarsOrder, OrderQuery,
+    PageRequest, PremiumMonths,
+};
 
 use super::super::MockCtx;
 use crate::failure::{Clause, ClauseResult};
@@ -24,18 +29,39 @@ const INVALID: Clause = Clause("properties/invalid-rejected");
 
 #[derive(Debug, Clone)]
 enum Valid {
-    Stars { username: String, quantity: u32, reference: Option<String> },
-    Premium { username: String, months: u32, reference: Option<String> },
-    Page { limit: u32, offset: u64 },
+    Stars {
+        username: String,
+        quantity: u32,
+        reference: Option<String>,
+    },
+    Premium {
+        username: String,
+        months: u32,
+        reference: Option<String>,
+    },
+    Page {
+        limit: u32,
+        offset: u64,
+    },
 }
 
 fn valid() -> impl Strategy<Value = Valid> {
     let reference = proptest::option::of("[!-~]{1,40}");
     prop_oneof![
-        (valid_username(), valid_quantity(), reference.clone())
-            .prop_map(|(username, quantity, reference)| Valid::Stars { username, quantity, reference }),
-        (valid_username(), valid_months(), reference)
-            .prop_map(|(username, months, reference)| Valid::Premium { username, months, reference }),
+        (valid_username(), valid_quantity(), reference.clone()).prop_map(
+            |(username, quantity, reference)| Valid::Stars {
+                username,
+                quantity,
+                reference
+            }
+        ),
+        (valid_username(), valid_months(), reference).prop_map(|(username, months, reference)| {
+            Valid::Premium {
+                username,
+                months,
+                reference,
+            }
+        }),
         (1..=100u32, 0..=1_000_000u64).prop_map(|(limit, offset)| Valid::Page { limit, offset }),
     ]
 }
@@ -57,13 +83,26 @@ fn spec_body(username: &str, amount: (&str, u32), reference: Option<&str>) -> Va
 fn echo(order_type: &str, username: &str, amount: (&str, u32), reference: Option<&str>) -> Value {
     let mut order = fixtures::order(order_type, "pending_payment");
     order["recipient_username"] = json!(username.trim_start_matches('@'));
-    order.as_object_mut().expect("an object").remove("stars_amount");
-    order.as_object_mut().expect("an object").remove("premium_months");
-    order[if amount.0 == "quantity" { "stars_amount" } else { "premium_months" }] = json!(amount.1);
+    order
+        .as_object_mut()
+        .expect("an object")
+        .remove("stars_amount");
+    order
+        .as_object_mut()
+        .expect("an object")
+        .remove("premium_months");
+    order[if amount.0 == "quantity" {
+        "stars_amount"
+    } else {
+        "premium_months"
+    }] = json!(amount.1);
     match reference {
         Some(r) => order["client_reference"] = json!(r),
         None => {
-            order.as_object_mut().expect("an object").remove("client_reference");
+            order
+                .as_object_mut()
+                .expect("an object")
+                .remove("client_reference");
         }
     }
     order
@@ -76,58 +115,98 @@ fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
 pub(crate) fn valid_orders_round_trip(ctx: &MockCtx) -> ClauseResult {
     let rig = MockRig::start(&ctx.run);
     let client = rig.client();
-    check("properties::valid_orders_round_trip [mock]", ctx.cases, valid(), |input| {
-        let key = IdempotencyKey::random();
-        match &input {
-            Valid::Stars { username, quantity, reference } => {
-                let body = spec_body(username, ("quantity", *quantity), reference.as_deref());
-                let reply = echo("stars", username, ("quantity", *quantity), reference.as_deref());
-                let mut mock = rig.server.create_stars_order(|w, t| {
-                    w.idempotency_key(&key).body(&typed::<CreateStarsOrderRequest>(body.clone()));
-                    t.ok(&typed::<Envelope<Order>>(fixtures::success(reply.clone())));
-                });
-                let mut order = NewStarsOrder::new(username, *quantity).and_then(|o| Ok(o.idempotency_key(key.clone())));
-                if let Some(r) = reference {
-                    order = order.and_then(|o| o.client_reference(r));
+    check(
+        "properties::valid_orders_round_trip [mock]",
+        ctx.cases,
+        valid(),
+        |input| {
+            let key = IdempotencyKey::random();
+            match &input {
+                Valid::Stars {
+                    username,
+                    quantity,
+                    reference,
+                } => {
+                    let body = spec_body(username, ("quantity", *quantity), reference.as_deref());
+                    let reply = echo(
+                        "stars",
+                        username,
+                        ("quantity", *quantity),
+                        reference.as_deref(),
+                    );
+                    let mut mock = rig.server.create_stars_order(|w, t| {
+                        w.idempotency_key(&key)
+                            .body(&typed::<CreateStarsOrderRequest>(body.clone()));
+                        t.ok(&typed::<Envelope<Order>>(fixtures::success(reply.clone())));
+                    });
+                    let mut order = NewStarsOrder::new(username, *quantity)
+                        .map(|o| o.idempotency_key(key.clone()));
+                    if let Some(r) = reference {
+                        order = order.and_then(|o| o.client_reference(r));
+                    }
+                    let result = order.map(|o| block_on(client.create_stars_order(o)));
+                    mock.delete();
+                    round_trip("create_stars_order", &input, result.and_then(|r| r), &reply)
                 }
-                let result = order.map(|o| block_on(client.create_stars_order(o)));
-                mock.delete();
-                round_trip("create_stars_order", &input, result.and_then(|r| r), &reply)
-            }
-            Valid::Premium { username, months, reference } => {
-                let body = spec_body(username, ("months", *months), reference.as_deref());
-                let reply = echo("premium", username, ("months", *months), reference.as_deref());
-                let mut mock = rig.server.create_premium_order(|w, t| {
-                    w.idempotency_key(&key).body(&typed::<CreatePremiumOrderRequest>(body.clone()));
-                    t.ok(&typed::<Envelope<Order>>(fixtures::success(reply.clone())));
-                });
-                let mut order = PremiumMonths::try_from(*months)
-                    .and_then(|m| NewPremiumOrder::new(username, m))
-                    .map(|o| o.idempotency_key(key.clone()));
-                if let Some(r) = reference {
-                    order = order.and_then(|o| o.client_reference(r));
+                Valid::Premium {
+                    username,
+                    months,
+                    reference,
+                } => {
+                    let body = spec_body(username, ("months", *months), reference.as_deref());
+                    let reply = echo(
+                        "premium",
+                        username,
+                        ("months", *months),
+                        reference.as_deref(),
+                    );
+                    let mut mock = rig.server.create_premium_order(|w, t| {
+                        w.idempotency_key(&key)
+                            .body(&typed::<CreatePremiumOrderRequest>(body.clone()));
+                        t.ok(&typed::<Envelope<Order>>(fixtures::success(reply.clone())));
+                    });
+                    let mut order = PremiumMonths::try_from(*months)
+                        .and_then(|m| NewPremiumOrder::new(username, m))
+                        .map(|o| o.idempotency_key(key.clone()));
+                    if let Some(r) = reference {
+                        order = order.and_then(|o| o.client_reference(r));
+                    }
+                    let result = order.map(|o| block_on(client.create_premium_order(o)));
+                    mock.delete();
+                    round_trip(
+                        "create_premium_order",
+                        &input,
+                        result.and_then(|r| r),
+                        &reply,
+                    )
                 }
-                let result = order.map(|o| block_on(client.create_premium_order(o)));
-                mock.delete();
-                round_trip("create_premium_order", &input, result.and_then(|r| r), &reply)
-            }
-            Valid::Page { limit, offset } => {
-                let page = json!({"items": [], "total": offset, "limit": limit, "offset": offset});
-                let mut mock = rig.server.list_orders(|w, t| {
-                    w.limit(NonZeroU32::new(*limit).expect("limit >= 1"))
-                        .offset(i64::try_from(*offset).expect("a small offset"));
-                    t.ok(&typed::<Envelope<OrderPage>>(fixtures::success(page.clone())));
-                });
-                let query = OrderQuery { page: PageRequest { limit: Some(*limit), offset: Some(*offset) }, ..OrderQuery::default() };
-                let result = block_on(client.list_orders(&query));
-                mock.delete();
-                let got = result.map(|p| serde_json::to_value(p).expect("a page serializes"));
-                VALID.ensure(got.as_ref().ok() == Some(&page), "list_orders", || {
+                Valid::Page { limit, offset } => {
+                    let page =
+                        json!({"items": [], "total": offset, "limit": limit, "offset": offset});
+                    let mut mock = rig.server.list_orders(|w, t| {
+                        w.limit(NonZeroU32::new(*limit).expect("limit >= 1"))
+                            .offset(i64::try_from(*offset).expect("a small offset"));
+                        t.ok(&typed::<Envelope<OrderPage>>(fixtures::success(
+                            page.clone(),
+                        )));
+                    });
+                    let query = OrderQuery {
+                        page: PageRequest {
+                            limit: Some(*limit),
+                            offset: Some(*offset),
+                        },
+                        ..OrderQuery::default()
+                    };
+                    let result = block_on(client.list_orders(&query));
+                    mock.delete();
+                    let got = result.map(|p| serde_json::to_value(p).expect("a page serializes"));
+                    VALID.ensure(got.as_ref().ok() == Some(&page), "list_orders", || {
                     format!("{input:?}: the sdk's request did not match the spec's, or the page did not round-trip: {got:?}")
                 })
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 fn round_trip(
@@ -146,74 +225,112 @@ fn round_trip(
 fn names_field(err: &Error, field: &str, sent_before: usize, sent_after: usize) -> bool {
     match err.api_error() {
         Some(api) => {
-            api.status.as_u16() == 422 && api.code == ErrorCode::ValidationError && api.message.contains(field)
+            api.status.as_u16() == 422
+                && api.code == ErrorCode::ValidationError
+                && api.message.contains(field)
         }
-        None => err.status().is_none() && sent_after == sent_before && err.to_string().contains(field),
+        None => {
+            err.status().is_none() && sent_after == sent_before && err.to_string().contains(field)
+        }
     }
 }
 
 pub(crate) fn invalid_inputs_rejected_naming_the_field(ctx: &MockCtx) -> ClauseResult {
     let rig = MockRig::start(&ctx.run);
     let client = rig.client();
-    check("properties::invalid_inputs_rejected_naming_the_field [mock]", ctx.cases, invalid_input(true), |input| {
-        let field = input.field();
-        let refusal = |message: &str| Answer::Error {
-            status: 422,
-            body: fixtures::error("VALIDATION_ERROR", message),
-            retry_after: None,
-        };
-        let before = rig.exchanges().len();
-        let (operation, result) = match &input {
-            Invalid::Quantity(q) => {
-                let q32 = i32::try_from(*q).expect("an i32 quantity");
-                let mut mock = rig.server.estimate_stars_price(|w, t| {
-                    w.quantity(&StarsQuantity(q32));
-                    t.unprocessable_entity(&typed(fixtures::error("VALIDATION_ERROR", "quantity must be between 50 and 10000")));
-                });
-                let result = block_on(client.estimate_stars_price(u32::try_from(*q).expect("non-negative")));
-                mock.delete();
-                ("estimate_stars_price", result.map(|_| ()))
-            }
-            Invalid::Months(m) => {
-                // PremiumMonths is the sdk's guard: an invalid duration cannot be sent at all.
-                let months = u32::try_from(*m).expect("non-negative");
-                ("estimate_premium_price", PremiumMonths::try_from(months).map(|_| ()))
-            }
-            Invalid::Username(u) => {
-                let mut mock = rig.answer("check_stars_recipient", refusal("username must be 5-32 letters, digits or underscores"));
-                let result = block_on(client.check_stars_recipient(u));
-                mock.delete();
-                ("check_stars_recipient", result.map(|_| ()))
-            }
-            Invalid::Limit(l) => {
-                let limit = u32::try_from(*l).expect("non-negative");
-                // 0 never leaves the sdk (its type is NonZeroU32); anything else must be sent as is.
-                let mut mock = NonZeroU32::new(limit).map(|limit| {
-                    rig.server.list_orders(|w, t| {
-                        w.limit(limit);
-                        t.unprocessable_entity(&typed(fixtures::error("VALIDATION_ERROR", "limit must be between 1 and 100")));
-                    })
-                });
-                let query = OrderQuery { page: PageRequest { limit: Some(limit), offset: None }, ..OrderQuery::default() };
-                let result = block_on(client.list_orders(&query));
-                if let Some(mock) = mock.as_mut() {
+    check(
+        "properties::invalid_inputs_rejected_naming_the_field [mock]",
+        ctx.cases,
+        invalid_input(true),
+        |input| {
+            let field = input.field();
+            let refusal = |message: &str| Answer::Error {
+                status: 422,
+                body: fixtures::error("VALIDATION_ERROR", message),
+                retry_after: None,
+            };
+            let before = rig.exchanges().len();
+            let (operation, result) = match &input {
+                Invalid::Quantity(q) => {
+                    let q32 = i32::try_from(*q).expect("an i32 quantity");
+                    let mut mock = rig.server.estimate_stars_price(|w, t| {
+                        w.quantity(&StarsQuantity(q32));
+                        t.unprocessable_entity(&typed(fixtures::error(
+                            "VALIDATION_ERROR",
+                            "quantity must be between 50 and 10000",
+                        )));
+                    });
+                    let result = block_on(
+                        client.estimate_stars_price(u32::try_from(*q).expect("non-negative")),
+                    );
                     mock.delete();
+                    ("estimate_stars_price", result.map(|_| ()))
                 }
-                ("list_orders", result.map(|_| ()))
-            }
-            Invalid::Offset(o) => {
-                // The sdk takes offsets as u64; past int64 is what it can be handed wrongly.
-                let offset = u64::try_from(i64::MAX).expect("positive") + o.unsigned_abs();
-                let query = OrderQuery { page: PageRequest { limit: None, offset: Some(offset) }, ..OrderQuery::default() };
-                ("list_orders", block_on(client.list_orders(&query)).map(|_| ()))
-            }
-        };
-        let after = rig.exchanges().len();
-        match result {
+                Invalid::Months(m) => {
+                    // PremiumMonths is the sdk's guard: an invalid duration cannot be sent at all.
+                    let months = u32::try_from(*m).expect("non-negative");
+                    (
+                        "estimate_premium_price",
+                        PremiumMonths::try_from(months).map(|_| ()),
+                    )
+                }
+                Invalid::Username(u) => {
+                    let mut mock = rig.answer(
+                        "check_stars_recipient",
+                        refusal("username must be 5-32 letters, digits or underscores"),
+                    );
+                    let result = block_on(client.check_stars_recipient(u));
+                    mock.delete();
+                    ("check_stars_recipient", result.map(|_| ()))
+                }
+                Invalid::Limit(l) => {
+                    let limit = u32::try_from(*l).expect("non-negative");
+                    // 0 never leaves the sdk (its type is NonZeroU32); anything else must be sent as is.
+                    let mut mock = NonZeroU32::new(limit).map(|limit| {
+                        rig.server.list_orders(|w, t| {
+                            w.limit(limit);
+                            t.unprocessable_entity(&typed(fixtures::error(
+                                "VALIDATION_ERROR",
+                                "limit must be between 1 and 100",
+                            )));
+                        })
+                    });
+                    let query = OrderQuery {
+                        page: PageRequest {
+                            limit: Some(limit),
+                            offset: None,
+                        },
+                        ..OrderQuery::default()
+                    };
+                    let result = block_on(client.list_orders(&query));
+                    if let Some(mock) = mock.as_mut() {
+                        mock.delete();
+                    }
+                    ("list_orders", result.map(|_| ()))
+                }
+                Invalid::Offset(o) => {
+                    // The sdk takes offsets as u64; past int64 is what it can be handed wrongly.
+                    let offset = u64::try_from(i64::MAX).expect("positive") + o.unsigned_abs();
+                    let query = OrderQuery {
+                        page: PageRequest {
+                            limit: None,
+                            offset: Some(offset),
+                        },
+                        ..OrderQuery::default()
+                    };
+                    (
+                        "list_orders",
+                        block_on(client.list_orders(&query)).map(|_| ()),
+                    )
+                }
+            };
+            let after = rig.exchanges().len();
+            match result {
             Ok(()) => Err(INVALID.fail(operation, format!("{input:?} was accepted"))),
             Err(err) => INVALID.ensure(names_field(&err, field, before, after), operation, || {
                 format!("{input:?} was rejected without naming `{field}`, or after sending something else: {err}")
             }),
         }
-    })
+        },
+    )
 }

@@ -23,8 +23,12 @@ pub(crate) fn every_operation(ctx: &MockCtx) -> ClauseResult {
     for op in &spec().operations {
         let data = fixtures::success_data(&op.id);
         let mut mock = rig.answer(&op.id, Answer::Ok(fixtures::success(data)));
-        let decoded = block_on(call(&client, &op.id))
-            .map_err(|e| CLAUSE.fail(&op.id, format!("the sdk failed on the documented success: {e}")))?;
+        let decoded = block_on(call(&client, &op.id)).map_err(|e| {
+            CLAUSE.fail(
+                &op.id,
+                format!("the sdk failed on the documented success: {e}"),
+            )
+        })?;
         mock.delete();
         let exchange = rig
             .exchanges()
@@ -34,11 +38,11 @@ pub(crate) fn every_operation(ctx: &MockCtx) -> ClauseResult {
             .ok_or_else(|| CLAUSE.fail(&op.id, "no request reached the mock"))?;
         let mut snapshot = redact_exchange(&exchange).map_err(|e| CLAUSE.fail(&op.id, e))?;
         snapshot["response"] = json!({"ok": true, "data": decoded});
-        let snapshot = crate::redact::redact_values(snapshot).map_err(|e| CLAUSE.fail(&op.id, e))?;
+        let snapshot =
+            crate::redact::redact_values(snapshot).map_err(|e| CLAUSE.fail(&op.id, e))?;
         // serde_json prints exact numbers digit for digit; insta's own serializer would not.
         let text = serde_json::to_string_pretty(&snapshot).expect("a snapshot serializes");
         settings.bind(|| insta::assert_snapshot!(op.id.as_str(), text));
     }
     Ok(())
 }
-
