@@ -42,10 +42,6 @@ fn live_skips(live: &LiveConfig) -> Vec<Skip> {
             |_, status, _| status == Status::Class(5),
         ),
         Skip::new(
-            "documented by the shared 422 response, but this operation takes no Idempotency-Key",
-            |op, _, code| code == "IDEMPOTENCY_KEY_REUSED" && !op.idempotent,
-        ),
-        Skip::new(
             "needs a request still in flight: the concurrency clause accepts it when it happens",
             |_, _, code| code == "IDEMPOTENCY_IN_PROGRESS",
         ),
