@@ -36,9 +36,9 @@ impl FromRequest<Arc<AppState>> for JsonObject {
                     BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
                         ApiError::body_too_large(state.body_limit_bytes)
                     }
-                    other => ApiError::bad_request(format!(
-                        "could not read the request body: {other}"
-                    )),
+                    other => {
+                        ApiError::bad_request(format!("could not read the request body: {other}"))
+                    }
                 })?;
         if bytes.is_empty() {
             return Err(ApiError::validation(

@@ -11,16 +11,54 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use theopenmoney::IdempotencyKey;
 
 use crate::errors::ApiError;
 
 /// The header a replayed answer carries.
 pub(crate) const REPLAYED_HEADER: &str = "idempotent-replayed";
+
+/// A request that carried a valid `Idempotency-Key`, with its fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeyedRequest {
+    key: IdempotencyKey,
+    fingerprint: String,
+}
+
+impl KeyedRequest {
+    /// `key` for the request `method path` with `body`.
+    pub(crate) fn new(key: IdempotencyKey, method: &str, path: &str, body: Option<&Value>) -> Self {
+        Self {
+            fingerprint: fingerprint(method, path, body),
+            key,
+        }
+    }
+
+    /// Takes the key's in-flight slot for `partner` (`409 IDEMPOTENCY_IN_PROGRESS` if taken).
+    pub(crate) fn acquire(
+        &self,
+        in_flight: &Arc<InFlight>,
+        partner: &str,
+    ) -> Result<InFlightGuard, ApiError> {
+        in_flight.acquire(partner, self.key.as_str())
+    }
+
+    /// The claim checked against stored records at `now_ms`, honouring records younger than
+    /// `ttl`.
+    pub(crate) fn claim(self, now_ms: i64, ttl: Duration) -> Claim {
+        Claim {
+            key: self.key.as_str().to_owned(),
+            fingerprint: self.fingerprint,
+            honoured_since_ms: now_ms.saturating_sub(crate::clock::millis(ttl)),
+        }
+    }
+}
 
 /// What identifies "the same request" under one key, and the window it is honoured in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +154,7 @@ impl Drop for InFlightGuard {
 /// The fingerprint of a request: SHA-256 over the method, the path and the body in canonical
 /// form (keys sorted, no whitespace, numbers as sent), so a client that re-serialises the same
 /// body differently still matches, while `100` and `101` never do.
-pub(crate) fn fingerprint(method: &str, path: &str, body: Option<&Value>) -> String {
+fn fingerprint(method: &str, path: &str, body: Option<&Value>) -> String {
     let mut canonical = String::new();
     if let Some(body) = body {
         write_canonical(body, &mut canonical);

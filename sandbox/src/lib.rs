@@ -1,16 +1,4 @@
-//! A local, stateful stand-in for TheOpenMoney's staging API that keeps the whole contract:
-//! all 17 operations with the spec's envelopes and errors, several partners with their own
-//! orders, balances and rate limits, `Idempotency-Key` replay, order lifecycles, and state in
-//! SQLite that survives `kill -9`. See `README.md` for the control surface, the recipient rules
-//! and the prices.
-//!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let sandbox = theopenmoney_sandbox::Sandbox::builder().start().await?;
-//! println!("{} {}", sandbox.base_url(), sandbox.key("alpha").unwrap());
-//! sandbox.shutdown().await?;
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 
 mod addresses;
 mod auth;

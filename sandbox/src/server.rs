@@ -22,7 +22,7 @@ use crate::store::Store;
 /// The sandbox: a local, stateful stand-in for TheOpenMoney's staging API.
 ///
 /// ```no_run
-/// # async fn demo() -> Result<(), theopenmoney_sandbox::StartError> {
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// use theopenmoney_sandbox::{Database, Sandbox};
 ///
 /// let sandbox = Sandbox::builder().database(Database::InMemory).start().await?;

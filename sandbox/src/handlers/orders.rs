@@ -14,7 +14,7 @@ use crate::auth::Authenticated;
 use crate::body::JsonObject;
 use crate::clock::{millis, now_ms};
 use crate::errors::ApiError;
-use crate::idempotency::{Claim, fingerprint};
+use crate::idempotency::KeyedRequest;
 use crate::pricing::{Product, nanotons_to_ton};
 use crate::query::QueryParams;
 use crate::recipients::{Gift, ensure_can_receive};
@@ -31,8 +31,15 @@ pub(crate) async fn create_stars(
 ) -> Result<Response, ApiError> {
     let key = validation::idempotency_key(&headers)?;
     let order = validation::stars_order(&body)?;
-    let path = "/api/v1/orders/stars";
-    create(&state, &partner, key.map(|k| (k, path, body)), order).await
+    let keyed = key.map(|key| {
+        KeyedRequest::new(
+            key,
+            "POST",
+            "/api/v1/orders/stars",
+            Some(&Value::Object(body)),
+        )
+    });
+    create(&state, &partner, keyed, order).await
 }
 
 pub(crate) async fn create_premium(
@@ -43,15 +50,16 @@ pub(crate) async fn create_premium(
 ) -> Result<Response, ApiError> {
     let key = validation::idempotency_key(&headers)?;
     let order = validation::premium_order(&body)?;
-    let path = "/api/v1/orders/premium";
-    create(&state, &partner, key.map(|k| (k, path, body)), order).await
+    let keyed = key.map(|key| {
+        KeyedRequest::new(
+            key,
+            "POST",
+            "/api/v1/orders/premium",
+            Some(&Value::Object(body)),
+        )
+    });
+    create(&state, &partner, keyed, order).await
 }
-
-type KeyedRequest = (
-    theopenmoney::IdempotencyKey,
-    &'static str,
-    serde_json::Map<String, Value>,
-);
 
 /// The part both creates share, from the recipient check on.
 async fn create(
@@ -65,14 +73,10 @@ async fn create(
         Product::Premium(_) => Gift::Premium,
     };
     ensure_can_receive(&order.recipient_username, gift)?;
-    let fingerprinted = keyed.map(|(key, path, body)| {
-        let fingerprint = fingerprint("POST", path, Some(&Value::Object(body)));
-        (key, fingerprint)
-    });
     // Held until the write below has committed, even if this request goes away meanwhile.
-    let guard = fingerprinted
+    let guard = keyed
         .as_ref()
-        .map(|(key, _)| state.in_flight.acquire(&partner.name, key.as_str()))
+        .map(|keyed| keyed.acquire(&state.in_flight, &partner.name))
         .transpose()?;
     state.processing_delay().await;
 
@@ -85,11 +89,7 @@ async fn create(
         payment_address: state.payment_address.clone(),
         created_at_ms: now,
         expires_at_ms: now.saturating_add(millis(state.order_ttl)),
-        claim: fingerprinted.map(|(key, fingerprint)| Claim {
-            key: key.as_str().to_owned(),
-            fingerprint,
-            honoured_since_ms: now.saturating_sub(millis(state.idempotency_ttl)),
-        }),
+        claim: keyed.map(|keyed| keyed.claim(now, state.idempotency_ttl)),
     };
     let outcome = state
         .store
@@ -210,20 +210,16 @@ pub(crate) async fn cancel(
     let id = validation::order_id(&raw_id)?;
     let key = validation::idempotency_key(&headers)?;
     // The canonical path, so `/orders/007/cancel` and `/orders/7/cancel` are one request.
-    let path = format!("/api/v1/orders/{id}/cancel");
-    let fingerprinted = key.map(|key| (fingerprint("POST", &path, None), key));
-    let guard = fingerprinted
+    let keyed =
+        key.map(|key| KeyedRequest::new(key, "POST", &format!("/api/v1/orders/{id}/cancel"), None));
+    let guard = keyed
         .as_ref()
-        .map(|(_, key)| state.in_flight.acquire(&partner.name, key.as_str()))
+        .map(|keyed| keyed.acquire(&state.in_flight, &partner.name))
         .transpose()?;
     state.processing_delay().await;
 
     let now = now_ms();
-    let claim = fingerprinted.map(|(fingerprint, key)| Claim {
-        key: key.as_str().to_owned(),
-        fingerprint,
-        honoured_since_ms: now.saturating_sub(millis(state.idempotency_ttl)),
-    });
+    let claim = keyed.map(|keyed| keyed.claim(now, state.idempotency_ttl));
     let name = partner.name.clone();
     let outcome = state
         .store

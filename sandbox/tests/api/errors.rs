@@ -339,7 +339,7 @@ async fn state_conflicts_are_409() {
 #[tokio::test]
 async fn a_key_still_in_flight_is_409_in_progress() {
     let api = Api::start().await;
-    api.set_processing_delay(400).await;
+    api.set_processing_delay(500).await;
     let key = key();
     let body = stars(100, "slow");
     let (first, second) = tokio::join!(
@@ -350,8 +350,14 @@ async fn a_key_still_in_flight_is_409_in_progress() {
                 .await
         }
     );
-    assert_eq!(first.status, 200, "{}", first.text);
-    second.expect_error(409, "IDEMPOTENCY_IN_PROGRESS");
+    // Whichever arrived first holds the key for 500 ms; the other is told to retry.
+    let (done, busy) = if first.status == 200 {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    assert_eq!(done.status, 200, "{}", done.text);
+    busy.expect_error(409, "IDEMPOTENCY_IN_PROGRESS");
 }
 
 #[tokio::test]

@@ -185,13 +185,13 @@ async fn cancel_is_idempotent_per_order() {
 
 #[tokio::test]
 async fn keys_are_honoured_only_within_the_replay_window() {
-    let api = Api::start_with(Sandbox::builder().idempotency_ttl(Duration::from_millis(300))).await;
+    let api = Api::start_with(Sandbox::builder().idempotency_ttl(Duration::from_secs(1))).await;
     let key = key();
     let body = stars(100, "window");
     let first = api.create_stars(ALPHA, &body, Some(&key)).await;
     let replay = api.create_stars(ALPHA, &body, Some(&key)).await;
     assert_eq!(first["id"], replay["id"]);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     let after = api
         .post(ALPHA, "/api/v1/orders/stars", &body, Some(&key))
         .await;
