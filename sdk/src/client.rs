@@ -79,14 +79,31 @@ impl Client {
         )
     }
 
-    /// Runs one call: attempts `send` until it succeeds or the retry policy says stop. Every
-    /// attempt gets a fresh generated client whose hooks record the response head.
+    /// Runs one call (see [`Client::call_counted`]).
     pub(crate) async fn call<T, F, Fut>(
         &self,
         operation: &'static str,
         idempotency_key: Option<&IdempotencyKey>,
         send: F,
     ) -> Result<ResponseValue<T>, Error>
+    where
+        F: Fn(GeneratedClient) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>>,
+    {
+        self.call_counted(operation, idempotency_key, send)
+            .await
+            .map(|(response, _)| response)
+    }
+
+    /// Runs one call: attempts `send` until it succeeds or the retry policy says stop, and
+    /// returns the response with the number of attempts made. Every attempt gets a fresh
+    /// generated client whose hooks record the response head.
+    pub(crate) async fn call_counted<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        idempotency_key: Option<&IdempotencyKey>,
+        send: F,
+    ) -> Result<(ResponseValue<T>, u32), Error>
     where
         F: Fn(GeneratedClient) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>>,
@@ -116,7 +133,7 @@ impl Client {
                     Ok(response) => {
                         tracing::Span::current().record("status", response.status().as_u16());
                         shared.budget.record_success(spent);
-                        return Ok(response);
+                        return Ok((response, attempt));
                     }
                     Err(error) => Error::from_generated(error, context.observed()).await,
                 };

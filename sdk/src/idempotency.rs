@@ -162,6 +162,8 @@ pub struct Idempotent<T> {
     pub idempotency_key: IdempotencyKey,
     /// Whether the server answered with a replay of an earlier request with this key.
     pub replayed: bool,
+    /// Attempts this call took (1 when the first one succeeded).
+    pub attempts: u32,
 }
 
 impl<T> Idempotent<T> {

@@ -22,7 +22,10 @@ fn data<T>(response: ResponseValue<Envelope<T>>) -> T {
     response.into_inner().data
 }
 
-fn idempotent<T>(response: ResponseValue<Envelope<T>>, key: IdempotencyKey) -> Idempotent<T> {
+fn idempotent<T>(
+    (response, attempts): (ResponseValue<Envelope<T>>, u32),
+    key: IdempotencyKey,
+) -> Idempotent<T> {
     let replayed = response
         .headers()
         .get(IDEMPOTENT_REPLAYED)
@@ -31,6 +34,7 @@ fn idempotent<T>(response: ResponseValue<Envelope<T>>, key: IdempotencyKey) -> I
         value: data(response),
         idempotency_key: key,
         replayed,
+        attempts,
     }
 }
 
@@ -44,7 +48,7 @@ impl Client {
         let key = order.idempotency_key.unwrap_or_else(IdempotencyKey::random);
         let body = order.body;
         let response = self
-            .call("create_stars_order", Some(&key), |c| {
+            .call_counted("create_stars_order", Some(&key), |c| {
                 let (key, body) = (key.clone(), body.clone());
                 async move {
                     c.create_stars_order()
@@ -66,7 +70,7 @@ impl Client {
         let key = order.idempotency_key.unwrap_or_else(IdempotencyKey::random);
         let body = order.body;
         let response = self
-            .call("create_premium_order", Some(&key), |c| {
+            .call_counted("create_premium_order", Some(&key), |c| {
                 let (key, body) = (key.clone(), body.clone());
                 async move {
                     c.create_premium_order()
@@ -95,7 +99,7 @@ impl Client {
     ) -> Result<Idempotent<Order>, Error> {
         let id = id.into();
         let response = self
-            .call("cancel_order", Some(&key), |c| {
+            .call_counted("cancel_order", Some(&key), |c| {
                 let key = key.clone();
                 async move { c.cancel_order().id(id).idempotency_key(key).send().await }
             })

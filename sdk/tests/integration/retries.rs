@@ -44,6 +44,7 @@ async fn every_retry_of_a_create_carries_the_same_key() {
         "keys differ across retries: {sent:?}"
     );
     assert_eq!(created.idempotency_key.as_str(), sent[0]);
+    assert_eq!(created.attempts, 4);
     assert!(
         uuid::Uuid::parse_str(&sent[0]).is_ok(),
         "the default key is a UUID"
