@@ -12,7 +12,7 @@ use crate::generated::types::{
 use crate::idempotency::{IdempotencyKey, Idempotent};
 use crate::ids::{OrderId, PremiumMonths};
 use crate::requests::{
-    NewPremiumOrder, NewStarsOrder, OrderQuery, PageRequest, stars_quantity, username,
+    NewPremiumOrder, NewStarsOrder, OrderQuery, PageRequest, checked_username, stars_quantity,
 };
 
 /// Response header set on a replayed idempotent request.
@@ -223,8 +223,8 @@ impl Client {
     }
 
     /// Whether `username` (with or without `@`) can receive Stars.
-    pub async fn check_stars_recipient(&self, username_: &str) -> Result<RecipientCheck, Error> {
-        let name = username(username_).map_err(|_| rename_field(username_))?;
+    pub async fn check_stars_recipient(&self, username: &str) -> Result<RecipientCheck, Error> {
+        let name = checked_username(username, "username")?;
         self.call("check_stars_recipient", None, |c| {
             let name = name.clone();
             async move { c.check_stars_recipient().username(name).send().await }
@@ -234,8 +234,8 @@ impl Client {
     }
 
     /// Whether `username` (with or without `@`) can receive Premium.
-    pub async fn check_premium_recipient(&self, username_: &str) -> Result<RecipientCheck, Error> {
-        let name = username(username_).map_err(|_| rename_field(username_))?;
+    pub async fn check_premium_recipient(&self, username: &str) -> Result<RecipientCheck, Error> {
+        let name = checked_username(username, "username")?;
         self.call("check_premium_recipient", None, |c| {
             let name = name.clone();
             async move { c.check_premium_recipient().username(name).send().await }
@@ -281,12 +281,4 @@ impl Client {
         .await
         .map(data)
     }
-}
-
-/// The recipient checks call the parameter `username`.
-fn rename_field(_: &str) -> Error {
-    Error::invalid_input(
-        "username",
-        "must be 5–32 letters, digits or underscores, with or without a leading @",
-    )
 }

@@ -21,10 +21,14 @@ pub struct NewPremiumOrder {
     pub(crate) idempotency_key: Option<IdempotencyKey>,
 }
 
-pub(crate) fn username(value: &str) -> Result<types::RecipientUsername, Error> {
+/// A Telegram username, checked against the spec's pattern; `field` names it in errors.
+pub(crate) fn checked_username(
+    value: &str,
+    field: &'static str,
+) -> Result<types::RecipientUsername, Error> {
     types::RecipientUsername::try_from(value).map_err(|_| {
         Error::invalid_input(
-            "recipient_username",
+            field,
             "must be 5–32 letters, digits or underscores, with or without a leading @",
         )
     })
@@ -76,7 +80,7 @@ impl NewStarsOrder {
     pub fn new(recipient_username: &str, quantity: u32) -> Result<Self, Error> {
         Ok(Self {
             body: types::CreateStarsOrderRequest {
-                recipient_username: username(recipient_username)?,
+                recipient_username: checked_username(recipient_username, "recipient_username")?,
                 quantity: stars_quantity(quantity)?,
                 payment_method: PaymentMethod::TonMemo,
                 payment_currency: PaymentCurrency::Ton,
@@ -92,7 +96,7 @@ impl NewPremiumOrder {
     pub fn new(recipient_username: &str, months: PremiumMonths) -> Result<Self, Error> {
         Ok(Self {
             body: types::CreatePremiumOrderRequest {
-                recipient_username: username(recipient_username)?,
+                recipient_username: checked_username(recipient_username, "recipient_username")?,
                 months,
                 payment_method: PaymentMethod::TonMemo,
                 payment_currency: PaymentCurrency::Ton,
