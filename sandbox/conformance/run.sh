@@ -25,9 +25,10 @@ done
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 target=${CARGO_TARGET_DIR:-target}
-work="$target/conformance"
+mkdir -p "$target/conformance"
+# Absolute, because Schemathesis runs inside it (its caches land there, not in the repo).
+work=$(cd "$target/conformance" && pwd)
 venv="$work/venv"
-mkdir -p "$work"
 
 if [[ "$("$venv/bin/st" --version 2>/dev/null)" != *"$SCHEMATHESIS_VERSION"* ]]; then
     echo "installing schemathesis $SCHEMATHESIS_VERSION into $venv"
@@ -66,18 +67,21 @@ for body in \
     echo "\"$memo\"" >>"$memos"
 done
 
+# The checked-in configuration names its files relative to the repository; make them absolute.
 config="$work/schemathesis.toml"
-cat sandbox/conformance/schemathesis.toml - >"$config" <<TOML
+sed "s#\"sandbox/conformance/#\"$repo/sandbox/conformance/#" sandbox/conformance/schemathesis.toml >"$config"
+cat >>"$config" <<TOML
 
 # Added by run.sh: the memos of the seeded orders.
 [dictionaries.memos]
-from-file = "$(cd "$work" && pwd)/memos.dict"
+from-file = "$work/memos.dict"
 
 [parameters]
 "path.memo" = { dictionary = "memos", probability = 0.5 }
 TOML
 
-"$venv/bin/st" --config-file "$config" run openapi/theopenmoney.yaml \
+cd "$work"
+"$venv/bin/st" --config-file "$config" run "$repo/openapi/theopenmoney.yaml" \
     --url "$base_url" \
     --checks all \
     --max-examples "$max_examples" \
