@@ -497,3 +497,118 @@ pub(crate) fn all(
         .query_map(params![now_ms, reference, partner], OrderRecord::from_row)?
         .collect::<Result<_, _>>()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use theopenmoney::PaymentMethod;
+
+    use super::*;
+    use crate::config::{Database, Partner};
+    use crate::store::Store;
+
+    fn row(claim: Option<Claim>, quantity: u32) -> NewOrderRow {
+        NewOrderRow {
+            partner: "alpha".to_owned(),
+            order: NewOrder {
+                product: Product::Stars(quantity),
+                recipient_username: "pandus".to_owned(),
+                payment_method: PaymentMethod::TonMemo,
+                client_reference: None,
+            },
+            price_nanotons: 1,
+            payment_address: "UQ".to_owned(),
+            created_at_ms: 1_000,
+            expires_at_ms: 2_000,
+            claim,
+        }
+    }
+
+    fn claim(fingerprint: &str) -> Claim {
+        Claim {
+            key: "k".to_owned(),
+            fingerprint: fingerprint.to_owned(),
+            honoured_since_ms: 0,
+        }
+    }
+
+    fn render(record: &OrderRecord) -> StoredResponse {
+        StoredResponse::ok(record.id.to_string())
+    }
+
+    /// The database alone (no in-flight registry in front of it) makes one order per key, even
+    /// when the writes race.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn one_order_per_key_without_the_in_flight_registry() {
+        let store = Store::open(&Database::InMemory, &Partner::defaults(), 0).unwrap();
+        let writes = (0..32).map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .write(|tx| create(tx, row(Some(claim("same")), 100), render))
+                    .await
+                    .unwrap()
+            })
+        });
+        let mut created = Vec::new();
+        let mut replayed = Vec::new();
+        for write in writes {
+            match write.await.unwrap() {
+                CreateOutcome::Created(response) => created.push(response),
+                CreateOutcome::Replayed(response) => replayed.push(response),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(created.len(), 1);
+        assert!(replayed.iter().all(|response| *response == created[0]));
+        let count = store
+            .read(|connection| {
+                Ok(
+                    connection.query_row("SELECT COUNT(*) FROM orders", [], |row| {
+                        row.get::<_, i64>(0)
+                    })?,
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(count, 1);
+
+        let reused = store
+            .write(|tx| create(tx, row(Some(claim("other")), 101), render))
+            .await
+            .unwrap();
+        assert!(matches!(reused, CreateOutcome::KeyReused));
+    }
+
+    #[tokio::test]
+    async fn pending_orders_read_as_expired_once_their_time_is_up() {
+        let store = Store::open(&Database::InMemory, &Partner::defaults(), 0).unwrap();
+        let CreateOutcome::Created(response) = store
+            .write(|tx| create(tx, row(None, 100), render))
+            .await
+            .unwrap()
+        else {
+            panic!("not created");
+        };
+        let id: i64 = response.body.parse().unwrap();
+        let status_at = |now_ms: i64| {
+            let store = store.clone();
+            async move {
+                store
+                    .read(move |connection| of_partner(connection, now_ms, "alpha", id))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .status
+            }
+        };
+        assert_eq!(status_at(1_999).await, "pending_payment");
+        assert_eq!(status_at(2_000).await, "expired");
+        assert!(
+            store
+                .read(move |connection| of_partner(connection, 0, "beta", id))
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
