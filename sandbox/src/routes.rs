@@ -1,6 +1,7 @@
 //! The router: the spec's 17 operations under `/api/v1`, the control surface, and envelopes
 //! for everything else (unknown paths `404`, wrong methods `405` with `Allow`).
 
+use std::any::Any;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -8,8 +9,9 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{Method, Uri};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::control;
 use crate::errors::ApiError;
@@ -58,7 +60,13 @@ pub(crate) fn router(state: Arc<AppState>, control_api: bool) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn(log_request))
+        .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
+}
+
+/// A handler that panicked still answers with the envelope (a bug, so it is logged as one).
+fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
+    ApiError::internal(&"a handler panicked").into_response()
 }
 
 async fn unknown_path(method: Method, uri: Uri) -> ApiError {
@@ -89,4 +97,24 @@ async fn log_request(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::StatusCode;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_is_answered_with_the_internal_error_envelope() {
+        let response = panic_response(Box::new("boom"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let envelope: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(envelope["ok"], false);
+        assert_eq!(envelope["error_code"], "INTERNAL_ERROR");
+        assert_eq!(envelope["data"], serde_json::Value::Null);
+    }
 }
