@@ -44,7 +44,9 @@ pub(crate) struct Page {
     pub(crate) offset: i64,
 }
 
-/// Collects every problem of a body, so one answer names them all.
+/// Collects every problem of a body, so one answer names them all. A field is recorded either
+/// as a problem or as a value, so when there are no problems every value is there (the
+/// `unwrap_or` fallbacks below are never used).
 #[derive(Debug, Default)]
 struct Problems(Vec<String>);
 
