@@ -81,7 +81,7 @@ impl ApiError {
     pub(crate) fn method_not_allowed(message: impl Into<String>) -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::Unknown("METHOD_NOT_ALLOWED".to_owned()),
+            ErrorCode::MethodNotAllowed,
             message,
         )
     }

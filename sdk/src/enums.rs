@@ -91,6 +91,8 @@ open_enum! {
         IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED",
         /// Too many requests for this key.
         RateLimited = "RATE_LIMITED",
+        /// The path exists, but not with this method.
+        MethodNotAllowed = "METHOD_NOT_ALLOWED",
         /// A server fault.
         InternalError = "INTERNAL_ERROR",
     }

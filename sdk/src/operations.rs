@@ -161,7 +161,7 @@ impl Client {
             crate::generated::types::ClientReference::try_from(reference).map_err(|_| {
                 Error::invalid_input(
                     "ref",
-                    "must be 1–128 printable ASCII characters without spaces",
+                    "must be 1–128 printable ASCII characters without spaces, and not `.` or `..`",
                 )
             })?;
         self.call("list_orders_by_reference", None, |c| {

@@ -38,7 +38,7 @@ fn client_reference(value: &str) -> Result<types::ClientReference, Error> {
     types::ClientReference::try_from(value).map_err(|_| {
         Error::invalid_input(
             "client_reference",
-            "must be 1–128 printable ASCII characters without spaces",
+            "must be 1–128 printable ASCII characters without spaces, and not `.` or `..`",
         )
     })
 }
@@ -160,6 +160,10 @@ mod tests {
                 .unwrap()
                 .client_reference("has space")
                 .unwrap_err(),
+            NewStarsOrder::new("pandus", 100)
+                .unwrap()
+                .client_reference("..")
+                .unwrap_err(),
             PageRequest {
                 limit: Some(0),
                 offset: None,
@@ -171,6 +175,7 @@ mod tests {
             "recipient_username",
             "quantity",
             "client_reference",
+            "client_reference",
             "limit",
         ];
         for (err, field) in cases.iter().zip(fields) {
@@ -180,5 +185,9 @@ mod tests {
             );
         }
         assert!(NewStarsOrder::new("@pandus", 100).is_ok());
+        for reference in ["a", "ab", ".a", "a.", "...", "invoice-42"] {
+            let order = NewStarsOrder::new("pandus", 100).unwrap();
+            assert!(order.client_reference(reference).is_ok(), "{reference}");
+        }
     }
 }
