@@ -31,16 +31,17 @@ new_op = '''  /api/v1/pricing/currencies:
 assert "  /api/v1/health:\n" in spec
 open(path, "w").write(spec.replace("  /api/v1/health:\n", new_op, 1))
 PY
-cat >> "$scratch/sdk/src/lib.rs" <<'RS'
+cd "$scratch"
+export CARGO_TARGET_DIR="$root/target"
+cargo run --locked --quiet --package xtask -- codegen
+grep -q 'pub fn list_currencies(&self)' sdk/src/generated.rs
+# Use the new method from the sdk's own code, so the check proves it is callable.
+cat >> sdk/src/lib.rs <<'RS'
 
 #[allow(dead_code)]
 async fn scratch_uses_the_new_method(client: &Client) {
     let _ = client.generated().list_currencies().send().await;
 }
 RS
-cd "$scratch"
-export CARGO_TARGET_DIR="$root/target"
-cargo run --locked --quiet --package xtask -- codegen
-grep -q 'pub fn list_currencies(&self)' sdk/src/generated.rs
 cargo check --locked --quiet -p theopenmoney
 echo "new operation list_currencies: generated and compiles"

@@ -9,9 +9,14 @@ pub const SDK_GENERATED: &str = "sdk/src/generated.rs";
 /// The typed httpmock helpers used by the contract suite.
 pub const MOCKS_GENERATED: &str = "contract-tests/src/generated_mocks.rs";
 
-/// The workspace root: the parent of this crate's manifest directory.
+/// The workspace root: the parent of this crate's manifest directory. `cargo run` and
+/// `cargo test` set `CARGO_MANIFEST_DIR` at run time too; that value wins, so a binary built
+/// from one checkout and run in a copy of it (sharing a target directory) works on the copy.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
