@@ -9,7 +9,7 @@ const FIELD: &str = "base_url";
 /// Returns the normalised base URL (no trailing slash) or an error naming `base_url`.
 pub(crate) fn validate(raw: &str, allow_insecure_http: bool) -> Result<String, Error> {
     let url = url::Url::parse(raw.trim())
-        .map_err(|e| Error::invalid_input(FIELD, format!("is not a URL: {e}")))?;
+        .map_err(|e| Error::invalid_input_caused_by(FIELD, "is not a URL", e))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_insecure_http || is_loopback(&url) => {}
@@ -87,5 +87,10 @@ mod tests {
             assert!(err.starts_with("invalid base_url:"), "{bad}: {err}");
         }
         assert!(validate("http://10.0.0.1", true).is_ok());
+        let unparsable = validate("not a url", false).unwrap_err();
+        assert!(
+            std::error::Error::source(&unparsable).is_some(),
+            "the parser's error is kept as the cause"
+        );
     }
 }

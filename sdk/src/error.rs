@@ -63,6 +63,8 @@ pub enum ErrorKind {
         field: Cow<'static, str>,
         /// Why.
         reason: Cow<'static, str>,
+        /// The underlying error, when there is one (a URL parser's, say).
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 }
 
@@ -99,6 +101,20 @@ impl Error {
         Self::new(ErrorKind::InvalidInput {
             field: field.into(),
             reason: reason.into(),
+            source: None,
+        })
+    }
+
+    /// An input error naming its field, keeping the error that revealed it.
+    pub(crate) fn invalid_input_caused_by(
+        field: impl Into<Cow<'static, str>>,
+        reason: impl Into<Cow<'static, str>>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::new(ErrorKind::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+            source: Some(Box::new(source)),
         })
     }
 
@@ -160,6 +176,7 @@ impl Error {
             G::InvalidRequest(reason) | G::Custom(reason) => ErrorKind::InvalidInput {
                 field: "request".into(),
                 reason: reason.into(),
+                source: None,
             },
         };
         Self::new(kind)
@@ -279,7 +296,9 @@ impl fmt::Display for Error {
             ErrorKind::UnexpectedStatus { status, .. } => {
                 write!(f, "status {status} is not documented for this operation")?
             }
-            ErrorKind::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}")?,
+            ErrorKind::InvalidInput { field, reason, .. } => {
+                write!(f, "invalid {field}: {reason}")?
+            }
         }
         if self.inner.attempts > 1 {
             write!(f, " (after {} attempts)", self.inner.attempts)?;
@@ -296,6 +315,10 @@ impl std::error::Error for Error {
         match &self.inner.kind {
             ErrorKind::Transport { source, .. } => Some(source),
             ErrorKind::Decode { source, .. } => Some(source),
+            ErrorKind::InvalidInput {
+                source: Some(source),
+                ..
+            } => Some(source.as_ref()),
             _ => None,
         }
     }
