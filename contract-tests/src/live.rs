@@ -154,21 +154,18 @@ impl Live {
         let mut waited = 0;
         loop {
             let response = self.send_once(&request).await;
-            let retry_after = response
-                .header("retry-after")
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            match retry_after {
-                Some(wait)
-                    if response.status == 429
-                        && request.honour_429
-                        && waited < 2
-                        && wait <= MAX_HONOURED_RETRY_AFTER =>
-                {
+            let wait = wait_before_resending(
+                response.status,
+                response.header("retry-after"),
+                request.honour_429,
+                waited,
+            );
+            match wait {
+                Some(wait) => {
                     waited += 1;
                     tokio::time::sleep(wait).await;
                 }
-                _ => return response,
+                None => return response,
             }
         }
     }
@@ -233,5 +230,50 @@ impl Live {
             }
         }
         (cancelled, final_, failed)
+    }
+}
+
+/// How long to wait before sending a request again after `status`, or `None` to keep the
+/// answer: only a `429` with a delta-seconds `Retry-After` of at most 20 s, at most twice, and
+/// not when the caller wants the `429` itself.
+fn wait_before_resending(
+    status: u16,
+    retry_after: Option<&str>,
+    honour_429: bool,
+    waited: u32,
+) -> Option<Duration> {
+    let wait = Duration::from_secs(retry_after?.trim().parse().ok()?);
+    (status == 429 && honour_429 && waited < 2 && wait <= MAX_HONOURED_RETRY_AFTER).then_some(wait)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_429_is_waited_out_for_its_retry_after() {
+        assert_eq!(
+            wait_before_resending(429, Some("3"), true, 0),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            wait_before_resending(429, Some(" 0 "), true, 1),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn anything_else_is_kept() {
+        // Not a 429, or the caller wants the 429, or no usable Retry-After.
+        assert_eq!(wait_before_resending(503, Some("3"), true, 0), None);
+        assert_eq!(wait_before_resending(429, Some("3"), false, 0), None);
+        assert_eq!(wait_before_resending(429, None, true, 0), None);
+        assert_eq!(
+            wait_before_resending(429, Some("Wed, 21 Oct 2026 07:28:00 GMT"), true, 0),
+            None
+        );
+        // At most twice, and never longer than 20 s.
+        assert_eq!(wait_before_resending(429, Some("3"), true, 2), None);
+        assert_eq!(wait_before_resending(429, Some("21"), true, 0), None);
     }
 }
