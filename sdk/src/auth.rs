@@ -24,8 +24,10 @@ impl ApiKey {
                 "must be printable ASCII without spaces",
             ));
         }
-        let mut header = HeaderValue::try_from(format!("Bearer {key}"))
-            .map_err(|_| crate::Error::invalid_input("api_key", "is not a valid header value"))?;
+        let mut header = HeaderValue::try_from(format!("Bearer {key}")).map_err(|e| {
+            // `InvalidHeaderValue` carries no part of the value, so the key stays out.
+            crate::Error::invalid_input_caused_by("api_key", "is not a valid header value", e)
+        })?;
         // Sensitive headers are redacted by `http`'s `Debug` and skipped by HPACK indexing.
         header.set_sensitive(true);
         Ok(Self { header })

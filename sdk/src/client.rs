@@ -53,12 +53,13 @@ impl Client {
     }
 
     /// A client configured from `THEOPENMONEY_API_KEY` and, optionally,
-    /// `THEOPENMONEY_BASE_URL`.
+    /// `THEOPENMONEY_BASE_URL`. A variable that is set but not UTF-8 is an error, never
+    /// silently skipped: a key meant for a sandbox must not reach production.
     pub fn from_env() -> Result<Self, Error> {
-        let key = std::env::var(API_KEY_ENV)
-            .map_err(|_| Error::invalid_input(API_KEY_ENV, "is not set"))?;
+        let key =
+            env_var(API_KEY_ENV)?.ok_or_else(|| Error::invalid_input(API_KEY_ENV, "is not set"))?;
         let mut builder = Self::builder(key);
-        if let Ok(url) = std::env::var(BASE_URL_ENV) {
+        if let Some(url) = env_var(BASE_URL_ENV)? {
             builder = builder.base_url(url);
         }
         builder.build()
@@ -253,8 +254,9 @@ impl ClientBuilder {
             Some(product) => format!("{product} {}", sdk_user_agent()),
             None => sdk_user_agent(),
         };
-        let agent = HeaderValue::try_from(agent)
-            .map_err(|_| Error::invalid_input("user_agent", "is not a valid header value"))?;
+        let agent = HeaderValue::try_from(agent).map_err(|e| {
+            Error::invalid_input_caused_by("user_agent", "is not a valid header value", e)
+        })?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -277,6 +279,17 @@ impl ClientBuilder {
                 budget: RetryBudget::default(),
             }),
         })
+    }
+}
+
+/// `Ok(None)` when `name` is unset; an error naming it when it is set but not UTF-8.
+fn env_var(name: &'static str) -> Result<Option<String>, Error> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(e @ std::env::VarError::NotUnicode(_)) => {
+            Err(Error::invalid_input_caused_by(name, "is not UTF-8", e))
+        }
     }
 }
 

@@ -23,7 +23,8 @@ open_enum! {
 }
 
 impl OrderStatus {
-    /// Whether the order can still change status (an unknown status counts as open).
+    /// Whether the order can no longer change status. An unknown status is not final: a status
+    /// added later may still move on.
     pub fn is_final(&self) -> bool {
         matches!(
             self,

@@ -56,6 +56,8 @@ pub enum ErrorKind {
         status: StatusCode,
         /// `Retry-After`, if the response had one.
         retry_after: Option<Duration>,
+        /// The body as received (it is not the error envelope).
+        body: Bytes,
     },
     /// An input was rejected before anything was sent.
     InvalidInput {
@@ -165,6 +167,7 @@ impl Error {
                         Err(_) => ErrorKind::UnexpectedStatus {
                             status,
                             retry_after,
+                            body,
                         },
                     },
                     Err(source) => ErrorKind::Transport {

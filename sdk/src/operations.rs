@@ -12,7 +12,8 @@ use crate::generated::types::{
 use crate::idempotency::{IdempotencyKey, Idempotent};
 use crate::ids::{OrderId, PremiumMonths};
 use crate::requests::{
-    NewPremiumOrder, NewStarsOrder, OrderQuery, PageRequest, checked_username, stars_quantity,
+    NewPremiumOrder, NewStarsOrder, OrderQuery, PageRequest, checked_client_reference,
+    checked_username, stars_quantity,
 };
 
 /// Response header set on a replayed idempotent request.
@@ -146,7 +147,7 @@ impl Client {
     /// The order whose `payment_memo` is `memo`.
     pub async fn get_order_by_memo(&self, memo: &str) -> Result<Order, Error> {
         let memo = GetOrderByMemoMemo::try_from(memo)
-            .map_err(|_| Error::invalid_input("memo", "must be 1–64 characters"))?;
+            .map_err(|e| Error::invalid_input_caused_by("memo", "must be 1–64 characters", e))?;
         self.call("get_order_by_memo", None, |c| {
             let memo = memo.clone();
             async move { c.get_order_by_memo().memo(memo).send().await }
@@ -157,13 +158,7 @@ impl Client {
 
     /// Every order carrying your `client_reference`; empty when there is none.
     pub async fn list_orders_by_reference(&self, reference: &str) -> Result<Vec<Order>, Error> {
-        let reference =
-            crate::generated::types::ClientReference::try_from(reference).map_err(|_| {
-                Error::invalid_input(
-                    "ref",
-                    "must be 1–128 printable ASCII characters without spaces, and not `.` or `..`",
-                )
-            })?;
+        let reference = checked_client_reference(reference, "ref")?;
         self.call("list_orders_by_reference", None, |c| {
             let reference = reference.clone();
             async move { c.list_orders_by_reference().ref_(reference).send().await }

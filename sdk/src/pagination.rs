@@ -1,5 +1,7 @@
 //! Lazy streams over the paged lists: pages are fetched as the stream is polled.
 
+use std::future::Future;
+
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
@@ -8,13 +10,45 @@ use crate::error::Error;
 use crate::generated::types::{BalanceTransaction, Order};
 use crate::requests::{OrderQuery, PageRequest};
 
-/// Page size used by the streams unless the query sets one.
+/// Page size used by the streams unless the request sets one.
 const STREAM_PAGE_SIZE: u32 = 100;
 
 /// Where the next page starts, or `None` after the last one.
 fn next_offset(offset: u64, received: usize, total: i64) -> Option<u64> {
     let next = offset + received as u64;
     (received > 0 && next < u64::try_from(total).unwrap_or(0)).then_some(next)
+}
+
+/// Every item from `first` on: `fetch` gets each page's request and returns its items and the
+/// total across pages.
+fn paged<T, F, Fut>(
+    first: PageRequest,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+where
+    T: Send + 'static,
+    F: Fn(PageRequest) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(Vec<T>, i64), Error>> + Send + 'static,
+{
+    let limit = first.limit.unwrap_or(STREAM_PAGE_SIZE);
+    stream::try_unfold(
+        (Some(first.offset.unwrap_or(0)), fetch),
+        move |(offset, fetch)| async move {
+            let Some(offset) = offset else {
+                return Ok(None);
+            };
+            let page = PageRequest {
+                limit: Some(limit),
+                offset: Some(offset),
+            };
+            let (items, total) = fetch(page).await?;
+            let next = next_offset(offset, items.len(), total);
+            Ok(Some((items, (next, fetch))))
+        },
+    )
+    .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+    .try_flatten()
+    .boxed()
 }
 
 impl Client {
@@ -25,54 +59,34 @@ impl Client {
         query: OrderQuery,
     ) -> impl Stream<Item = Result<Order, Error>> + Send + 'static {
         let client = self.clone();
-        let start = query.page.offset.unwrap_or(0);
-        let limit = query.page.limit.unwrap_or(STREAM_PAGE_SIZE);
-        stream::try_unfold(Some(start), move |offset| {
-            let (client, mut query) = (client.clone(), query.clone());
+        paged(query.page, move |page| {
+            let (client, query) = (
+                client.clone(),
+                OrderQuery {
+                    page,
+                    ..query.clone()
+                },
+            );
             async move {
-                let Some(offset) = offset else {
-                    return Ok(None);
-                };
-                query.page = PageRequest {
-                    limit: Some(limit),
-                    offset: Some(offset),
-                };
                 let page = client.list_orders(&query).await?;
-                let next = next_offset(offset, page.items.len(), page.total);
-                Ok::<_, Error>(Some((page.items, next)))
+                Ok((page.items, page.total))
             }
         })
-        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
     }
 
     /// Every balance transaction, newest first, fetched page by page as the stream is polled.
     pub fn balance_transactions(
         &self,
-        page: PageRequest,
+        first: PageRequest,
     ) -> impl Stream<Item = Result<BalanceTransaction, Error>> + Send + 'static {
         let client = self.clone();
-        let limit = page.limit.unwrap_or(STREAM_PAGE_SIZE);
-        stream::try_unfold(Some(page.offset.unwrap_or(0)), move |offset| {
+        paged(first, move |page| {
             let client = client.clone();
             async move {
-                let Some(offset) = offset else {
-                    return Ok(None);
-                };
-                let page = client
-                    .list_balance_transactions(PageRequest {
-                        limit: Some(limit),
-                        offset: Some(offset),
-                    })
-                    .await?;
-                let next = next_offset(offset, page.items.len(), page.total);
-                Ok::<_, Error>(Some((page.items, next)))
+                let page = client.list_balance_transactions(page).await?;
+                Ok((page.items, page.total))
             }
         })
-        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
     }
 }
 

@@ -26,19 +26,25 @@ pub(crate) fn checked_username(
     value: &str,
     field: &'static str,
 ) -> Result<types::RecipientUsername, Error> {
-    types::RecipientUsername::try_from(value).map_err(|_| {
-        Error::invalid_input(
+    types::RecipientUsername::try_from(value).map_err(|e| {
+        Error::invalid_input_caused_by(
             field,
             "must be 5–32 letters, digits or underscores, with or without a leading @",
+            e,
         )
     })
 }
 
-fn client_reference(value: &str) -> Result<types::ClientReference, Error> {
-    types::ClientReference::try_from(value).map_err(|_| {
-        Error::invalid_input(
-            "client_reference",
+/// A client reference, checked against the spec's pattern; `field` names it in errors.
+pub(crate) fn checked_client_reference(
+    value: &str,
+    field: &'static str,
+) -> Result<types::ClientReference, Error> {
+    types::ClientReference::try_from(value).map_err(|e| {
+        Error::invalid_input_caused_by(
+            field,
             "must be 1–128 printable ASCII characters without spaces, and not `.` or `..`",
+            e,
         )
     })
 }
@@ -46,7 +52,7 @@ fn client_reference(value: &str) -> Result<types::ClientReference, Error> {
 pub(crate) fn stars_quantity(quantity: u32) -> Result<types::StarsQuantity, Error> {
     i32::try_from(quantity)
         .map(types::StarsQuantity)
-        .map_err(|_| Error::invalid_input("quantity", "is too large"))
+        .map_err(|e| Error::invalid_input_caused_by("quantity", "is too large", e))
 }
 
 /// Setters shared by both order kinds.
@@ -55,7 +61,8 @@ macro_rules! order_setters {
         impl $ty {
             /// Stores your own id on the order (findable with `list_orders_by_reference`).
             pub fn client_reference(mut self, reference: &str) -> Result<Self, Error> {
-                self.body.client_reference = Some(client_reference(reference)?);
+                self.body.client_reference =
+                    Some(checked_client_reference(reference, "client_reference")?);
                 Ok(self)
             }
 
@@ -142,7 +149,10 @@ impl PageRequest {
 
     pub(crate) fn offset(&self) -> Result<Option<i64>, Error> {
         self.offset
-            .map(|o| i64::try_from(o).map_err(|_| Error::invalid_input("offset", "is too large")))
+            .map(|o| {
+                i64::try_from(o)
+                    .map_err(|e| Error::invalid_input_caused_by("offset", "is too large", e))
+            })
             .transpose()
     }
 }

@@ -127,6 +127,7 @@ pub fn classify(error: &Error) -> Retryability {
         ErrorKind::UnexpectedStatus {
             status,
             retry_after,
+            ..
         } if is_transient_status(*status) => transient(*retry_after),
         _ => Retryability::Permanent,
     }

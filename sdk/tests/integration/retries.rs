@@ -177,12 +177,16 @@ async fn exhausted_retries_return_the_last_error_with_its_status_and_key() {
         Step::Html(502, "<html>2</html>".into()),
         Step::Html(503, "<html>3</html>".into()),
         Step::Html(502, "<html>4</html>".into()),
+        // The resumed call's answer: the server replays the order the lost attempts made.
+        Step::Json(
+            200,
+            vec![("idempotent-replayed", "true".into())],
+            envelope(&order_json("pending_payment", "0.418")),
+        ),
     ])
     .await;
-    let err = client(&server.base_url)
-        .create_stars_order(stars_order())
-        .await
-        .unwrap_err();
+    let client = client(&server.base_url);
+    let err = client.create_stars_order(stars_order()).await.unwrap_err();
     assert_eq!(server.requests().len(), 4, "max_attempts is 4");
     assert_eq!(
         err.status().map(|s| s.as_u16()),
@@ -196,9 +200,17 @@ async fn exhausted_retries_return_the_last_error_with_its_status_and_key() {
         std::error::Error::source(&err).is_some(),
         "the decode cause is kept"
     );
-    // Resuming with the returned key replays the same order instead of creating a second one.
+    // Resume with the returned key: the same key goes out, and the server's replay is seen.
     let key = err.idempotency_key().unwrap().clone();
-    assert_eq!(keys(&server)[0], key.to_string());
+    let resumed = client
+        .create_stars_order(stars_order().idempotency_key(key.clone()))
+        .await
+        .unwrap();
+    let sent = keys(&server);
+    assert_eq!(sent.len(), 5);
+    assert!(sent.iter().all(|k| *k == key.to_string()), "{sent:?}");
+    assert!(resumed.replayed);
+    assert_eq!(resumed.attempts, 1);
 }
 
 #[tokio::test]
