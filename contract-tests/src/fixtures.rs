@@ -10,7 +10,7 @@ use crate::sdk_client::{EXAMPLE_MEMO, EXAMPLE_ORDER_ID, EXAMPLE_REFERENCE, EXAMP
 pub const EXAMPLE_ADDRESS: &str = "UQBFJTkJ5hZdH7i6rWQTnm43zn6h2dPBV9lFZ2e98WvWABy_";
 
 /// A JSON number kept digit for digit (`json!(0.000000001)` would go through an f64).
-fn exact(digits: &str) -> Value {
+pub fn exact(digits: &str) -> Value {
     serde_json::from_str(digits).expect("a JSON number")
 }
 

@@ -5,10 +5,59 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName, header};
 
-/// A request as the proxy received it.
-#[derive(Debug, Clone)]
+/// Headers whose values are credentials: marked sensitive wherever the proxy keeps them, and
+/// never printed by the `Debug` of a request or response.
+const SECRET_HEADERS: [HeaderName; 4] = [
+    header::AUTHORIZATION,
+    header::PROXY_AUTHORIZATION,
+    header::COOKIE,
+    header::SET_COOKIE,
+];
+
+fn is_secret(name: &HeaderName) -> bool {
+    SECRET_HEADERS.contains(name)
+}
+
+/// Marks every credential header of `headers` sensitive, so `http`'s own `Debug` of the map,
+/// of a clone or of anything forwarded from it, redacts the value. hyper does not do it for
+/// headers it parses.
+pub fn mark_secrets(headers: &mut HeaderMap) {
+    for (name, value) in headers.iter_mut() {
+        if is_secret(name) {
+            value.set_sensitive(true);
+        }
+    }
+}
+
+/// `Debug` of a header map with credential and sensitive values redacted, whether or not
+/// anyone marked them.
+struct RedactedHeaders<'a>(&'a HeaderMap);
+
+impl std::fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Redacted;
+        impl std::fmt::Debug for Redacted {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("<redacted>")
+            }
+        }
+        f.debug_map()
+            .entries(self.0.iter().map(|(name, value)| {
+                let shown: &dyn std::fmt::Debug = if is_secret(name) || value.is_sensitive() {
+                    &Redacted
+                } else {
+                    value
+                };
+                (name, shown)
+            }))
+            .finish()
+    }
+}
+
+/// A request as the proxy received it. Its `Debug` never shows a credential header.
+#[derive(Clone)]
 pub struct ProxiedRequest {
     /// The method.
     pub method: http::Method,
@@ -18,6 +67,17 @@ pub struct ProxiedRequest {
     pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
+}
+
+impl std::fmt::Debug for ProxiedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxiedRequest")
+            .field("method", &self.method)
+            .field("path_and_query", &self.path_and_query)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl ProxiedRequest {
@@ -34,8 +94,8 @@ impl ProxiedRequest {
     }
 }
 
-/// A response as the proxy sends it on.
-#[derive(Debug, Clone)]
+/// A response as the proxy sends it on. Its `Debug` never shows a credential header.
+#[derive(Clone)]
 pub struct ProxiedResponse {
     /// The status.
     pub status: u16,
@@ -43,6 +103,16 @@ pub struct ProxiedResponse {
     pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
+}
+
+impl std::fmt::Debug for ProxiedResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxiedResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl ProxiedResponse {
@@ -114,26 +184,26 @@ pub enum Fault {
     Stall(Duration),
 }
 
-/// Injects `fault` into the first request for `operation` and remembers the
-/// `Idempotency-Key` that request carried; later requests pass.
+/// The `Idempotency-Key` of every request a [`FaultOnce`] saw for its operation, in order
+/// (`None`: the request carried none). The first is the one that was faulted.
+pub type Attempts = std::sync::Arc<Mutex<Vec<Option<String>>>>;
+
+/// Injects `fault` into the first request for `operation`, and records the `Idempotency-Key`
+/// of that request and of every later one for `operation`; later requests pass.
 #[derive(Debug)]
 pub struct FaultOnce {
     operation: &'static str,
     fault: Fault,
-    first_key: std::sync::Arc<Mutex<Option<String>>>,
+    attempts: Attempts,
 }
 
 impl FaultOnce {
-    /// The fault, and the slot where the first attempt's key lands.
-    pub fn new(
-        operation: &'static str,
-        fault: Fault,
-        first_key: std::sync::Arc<Mutex<Option<String>>>,
-    ) -> Self {
+    /// The fault, and where the attempts are recorded.
+    pub fn new(operation: &'static str, fault: Fault, attempts: Attempts) -> Self {
         Self {
             operation,
             fault,
-            first_key,
+            attempts,
         }
     }
 }
@@ -143,16 +213,11 @@ impl Interceptor for FaultOnce {
         if operation != Some(self.operation) {
             return Verdict::Forward;
         }
-        let mut first = self.first_key.lock().unwrap_or_else(|e| e.into_inner());
-        if first.is_some() {
+        let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        attempts.push(request.header("idempotency-key").map(str::to_owned));
+        if attempts.len() > 1 {
             return Verdict::Forward;
         }
-        *first = Some(
-            request
-                .header("idempotency-key")
-                .unwrap_or("<no Idempotency-Key>")
-                .to_owned(),
-        );
         match self.fault {
             Fault::ServerError => Verdict::Respond(ProxiedResponse::json(
                 500,
@@ -166,5 +231,53 @@ impl Interceptor for FaultOnce {
             Fault::DropConnection => Verdict::Drop,
             Fault::Stall(duration) => Verdict::Stall(duration),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_credential_even_unmarked() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::AUTHORIZATION,
+            "Bearer osk_debug_test_secret".parse().unwrap(),
+        );
+        headers.insert(header::COOKIE, "session=cookie_secret".parse().unwrap());
+        headers.insert("idempotency-key", "k-1".parse().unwrap());
+        let request = ProxiedRequest {
+            method: http::Method::GET,
+            path_and_query: "/api/v1/balance".to_owned(),
+            headers: headers.clone(),
+            body: Bytes::new(),
+        };
+        let response = ProxiedResponse {
+            status: 200,
+            headers: headers.clone(),
+            body: Bytes::new(),
+        };
+        for shown in [format!("{request:?}"), format!("{response:?}")] {
+            assert!(!shown.contains("osk_debug_test_secret"), "{shown}");
+            assert!(!shown.contains("cookie_secret"), "{shown}");
+            assert!(
+                shown.contains("<redacted>") && shown.contains("k-1"),
+                "{shown}"
+            );
+        }
+        // Marked, `http`'s own Debug of the map (and of its clones) redacts them too.
+        mark_secrets(&mut headers);
+        let shown = format!("{:?}", headers.clone());
+        assert!(!shown.contains("osk_debug_test_secret") && !shown.contains("cookie_secret"));
+        assert_eq!(
+            headers
+                .get(header::AUTHORIZATION)
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            "Bearer osk_debug_test_secret",
+            "marking keeps the value to send"
+        );
     }
 }

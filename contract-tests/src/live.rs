@@ -249,6 +249,71 @@ fn wait_before_resending(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::budget::Budget;
+    use crate::rewrite::Break;
+    use crate::runtime::block_on;
+
+    #[test]
+    fn keys_carried_through_the_proxy_never_reach_debug() {
+        const KEY: &str = "osk_live_debug_test_primary";
+        const OTHER: &str = "osk_live_debug_test_other";
+        let server = httpmock::MockServer::start();
+        let answer = |then: httpmock::Then| {
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"ok":true,"data":{}}"#);
+        };
+        let balance = server.mock(|when, then| {
+            when.path("/api/v1/balance")
+                .header("authorization", format!("Bearer {KEY}"));
+            answer(then);
+        });
+        // `ServeAs` swaps the key of `get_order` for another partner's on the way.
+        let order = server.mock(|when, then| {
+            when.path("/api/v1/orders/7")
+                .header("authorization", format!("Bearer {OTHER}"));
+            answer(then);
+        });
+        let config = LiveConfig {
+            base_url: server.base_url().parse().expect("a URL"),
+            api_key: Secret::new(KEY),
+            api_key_2: None,
+            rate_limit_key: None,
+            request_budget: 10,
+            proptest_cases: 1,
+        };
+        let run = Arc::new(RunState::new("live", Budget::limited(10)));
+        let interceptor = Arc::new(Break::ServeAs(Secret::new(format!("Bearer {OTHER}"))));
+        let live = block_on(async {
+            let live = Live::start(config, run, interceptor.clone())
+                .await
+                .expect("the proxy starts");
+            assert_eq!(live.send(Raw::get("/api/v1/balance")).await.status, 200);
+            assert_eq!(live.send(Raw::get("/api/v1/orders/7")).await.status, 200);
+            live
+        });
+        balance.assert();
+        order.assert();
+        // The exchanges do hold both keys (they were forwarded)…
+        let carried: Vec<String> = live
+            .proxy
+            .exchanges()
+            .iter()
+            .filter_map(|e| e.request.header("authorization").map(str::to_owned))
+            .collect();
+        assert_eq!(
+            carried,
+            [format!("Bearer {KEY}"), format!("Bearer {OTHER}")]
+        );
+        // …and no Debug shows either.
+        for shown in [
+            format!("{live:?}"),
+            format!("{:?}", live.proxy.exchanges()),
+            format!("{interceptor:?}"),
+        ] {
+            assert!(!shown.contains(KEY) && !shown.contains(OTHER), "{shown}");
+        }
+    }
 
     #[test]
     fn a_429_is_waited_out_for_its_retry_after() {

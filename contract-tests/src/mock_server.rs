@@ -191,3 +191,30 @@ pub fn mock_raw<'a>(
             .body(body.to_string());
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::budget::Budget;
+    use crate::fixtures;
+
+    #[test]
+    fn the_key_the_client_sent_never_reaches_debug() {
+        let run = Arc::new(RunState::new("mock", Budget::unlimited()));
+        let rig = MockRig::start(&run);
+        let _balance = rig.answer(
+            "get_balance",
+            Answer::Ok(fixtures::success(fixtures::success_data("get_balance"))),
+        );
+        block_on(rig.client().get_balance()).expect("the mock answers");
+        let exchanges = rig.exchanges();
+        assert_eq!(
+            exchanges[0].request.header("authorization"),
+            Some(format!("Bearer {MOCK_API_KEY}").as_str()),
+            "the proxy kept the key it forwarded"
+        );
+        for shown in [format!("{rig:?}"), format!("{exchanges:?}")] {
+            assert!(!shown.contains(MOCK_API_KEY), "{shown}");
+        }
+    }
+}

@@ -16,7 +16,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::intercept::{Interceptor, ProxiedRequest, ProxiedResponse, Verdict};
+use crate::intercept::{Interceptor, ProxiedRequest, ProxiedResponse, Verdict, mark_secrets};
 use crate::run::{CreatedOrder, RunState};
 use crate::spec::{Status, spec};
 
@@ -152,13 +152,17 @@ async fn handle(
         headers: parts.headers,
         body,
     };
+    // hyper does not mark the partner key sensitive: mark it before it is kept or forwarded.
+    mark_secrets(&mut request.headers);
     let operation = spec()
         .operation_for(&request.method, request.path())
         .map(|o| o.id.clone());
-    let response = match shared
+    let verdict = shared
         .interceptor
-        .on_request(operation.as_deref(), &mut request)
-    {
+        .on_request(operation.as_deref(), &mut request);
+    // An interceptor may have set a credential of its own.
+    mark_secrets(&mut request.headers);
+    let mut response = match verdict {
         Verdict::Forward => forward(&shared, operation.as_deref(), &request).await,
         Verdict::Respond(response) => Some(response),
         Verdict::Drop => None,
@@ -167,6 +171,9 @@ async fn handle(
             None
         }
     };
+    if let Some(response) = response.as_mut() {
+        mark_secrets(&mut response.headers);
+    }
     if let (Some(op), Some(response)) = (&operation, &response) {
         record(&shared.run, op, response);
     }
@@ -216,7 +223,8 @@ async fn forward(
     let mut response = match sent {
         Ok(upstream) => {
             let status = upstream.status().as_u16();
-            let headers = upstream.headers().clone();
+            let mut headers = upstream.headers().clone();
+            mark_secrets(&mut headers);
             match upstream.bytes().await {
                 Ok(body) => ProxiedResponse {
                     status,
@@ -253,6 +261,7 @@ fn remember_created_order(
         .and_then(|body| body.pointer("/data/id").and_then(serde_json::Value::as_u64));
     let authorization = request.headers.get(header::AUTHORIZATION).cloned();
     if let (Some(id), Some(mut authorization)) = (id, authorization) {
+        // Already marked by `handle`; kept here so the run's list never depends on it.
         authorization.set_sensitive(true);
         run.created(CreatedOrder { authorization, id });
     }

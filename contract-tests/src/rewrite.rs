@@ -4,6 +4,8 @@
 
 use serde_json::{Value, json};
 
+use crate::config::Secret;
+use crate::fixtures::exact;
 use crate::intercept::{Interceptor, ProxiedRequest, ProxiedResponse, Verdict};
 
 /// One way of breaking the contract.
@@ -19,8 +21,9 @@ pub enum Break {
     NotFoundBecomes(u16),
     /// Creates lose their `Idempotency-Key` on the way, so a replay makes a second order.
     ForgetIdempotencyKey,
-    /// `get_order` runs under this `Authorization` (another partner's), leaking its orders.
-    ServeAs(String),
+    /// `get_order` runs under this `Authorization` value (another partner's bearer), leaking
+    /// its orders. A [`Secret`]: `Debug` of the break never shows the key.
+    ServeAs(Secret),
     /// Orders carry `price_ton` as a string.
     PriceAsString,
 }
@@ -32,7 +35,8 @@ impl Interceptor for Break {
                 request.headers.remove("idempotency-key");
             }
             (Self::ServeAs(authorization), Some("get_order")) => {
-                if let Ok(value) = authorization.parse() {
+                if let Ok(mut value) = http::HeaderValue::from_str(authorization.expose()) {
+                    value.set_sensitive(true);
                     request.headers.insert(http::header::AUTHORIZATION, value);
                 }
             }
@@ -110,7 +114,7 @@ pub fn add_fields(value: &mut Value) {
 fn order_with_new_enum_values() -> Value {
     json!({
         "id": 1, "status": "on_hold_added_later", "order_type": "gift_added_later",
-        "recipient_username": "someone_else", "price_ton": 1.5,
+        "recipient_username": "someone_else", "price_ton": exact("1.5"),
         "payment_method": "card_added_later", "payment_currency": "USDT_added_later",
         "payment_address": "UQBFJTkJ5hZdH7i6rWQTnm43zn6h2dPBV9lFZ2e98WvWABy_",
         "payment_memo": "GIFT-1", "expires_at": "2026-04-16T12:15:00Z", "created_at": "2026-04-16T12:00:00Z"
@@ -142,7 +146,7 @@ impl Interceptor for Additions {
                         .pointer_mut("/data/items")
                         .and_then(Value::as_array_mut)
                     {
-                        items.push(json!({"id": 1, "kind": "bonus_added_later", "amount_ton": 0.5, "created_at": "2026-04-16T12:00:00Z"}));
+                        items.push(json!({"id": 1, "kind": "bonus_added_later", "amount_ton": exact("0.5"), "created_at": "2026-04-16T12:00:00Z"}));
                     }
                 }
                 _ => {}

@@ -122,6 +122,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::fixtures::exact;
     use crate::spec::spec;
 
     #[test]
@@ -136,14 +137,15 @@ mod tests {
     #[test]
     fn required_fields_types_and_formats_are_enforced_extras_are_not() {
         let schema = success_schema("get_ton_rate");
-        let good = json!({"ok": true, "data": {"ton_usd": 3.27, "updated_at": "2026-04-16T12:00:00Z", "new": 1}});
+        let rate = exact("3.27");
+        let good = json!({"ok": true, "data": {"ton_usd": rate, "updated_at": "2026-04-16T12:00:00Z", "new": 1}});
         assert_eq!(schema.violations(&good, 5), Vec::<String>::new());
         for bad in [
-            json!({"ok": true, "data": {"ton_usd": 3.27}}),
+            json!({"ok": true, "data": {"ton_usd": rate}}),
             json!({"ok": true, "data": {"ton_usd": "3.27", "updated_at": "2026-04-16T12:00:00Z"}}),
-            json!({"ok": true, "data": {"ton_usd": 3.27, "updated_at": "yesterday"}}),
-            json!({"ok": false, "data": {"ton_usd": 3.27, "updated_at": "2026-04-16T12:00:00Z"}}),
-            json!({"data": {"ton_usd": 3.27, "updated_at": "2026-04-16T12:00:00Z"}}),
+            json!({"ok": true, "data": {"ton_usd": rate, "updated_at": "yesterday"}}),
+            json!({"ok": false, "data": {"ton_usd": rate, "updated_at": "2026-04-16T12:00:00Z"}}),
+            json!({"data": {"ton_usd": rate, "updated_at": "2026-04-16T12:00:00Z"}}),
         ] {
             assert!(!schema.violations(&bad, 5).is_empty(), "accepted {bad}");
         }
@@ -154,7 +156,7 @@ mod tests {
         let schema = success_schema("get_order");
         let mut order = json!({"ok": true, "data": {
             "id": 1, "status": "pending_payment", "order_type": "stars", "recipient_username": "pandus",
-            "price_ton": 0.418, "payment_address": "UQ", "payment_memo": "STARS-1",
+            "price_ton": exact("0.418"), "payment_address": "UQ", "payment_memo": "STARS-1",
             "expires_at": "2026-04-16T12:15:00Z", "created_at": "2026-04-16T12:00:00Z"
         }});
         assert!(schema.violations(&order, 5).is_empty());

@@ -251,22 +251,6 @@ impl Spec {
             .pointer(&format!("/components/parameters/{name}/schema"))
             .unwrap_or_else(|| panic!("the spec has no parameter `{name}`"))
     }
-
-    /// The inline schema of a path or query parameter of an operation.
-    pub fn inline_parameter_schema(&self, operation: &str, parameter: &str) -> &Value {
-        let op = self.operation(operation);
-        let pointer = format!(
-            "/paths/{}/{}/parameters",
-            op.path.replace('~', "~0").replace('/', "~1"),
-            op.method.as_str().to_lowercase()
-        );
-        self.doc
-            .pointer(&pointer)
-            .and_then(Value::as_array)
-            .and_then(|ps| ps.iter().find(|p| p["name"] == parameter))
-            .map(|p| &p["schema"])
-            .unwrap_or_else(|| panic!("{operation} has no inline parameter `{parameter}`"))
-    }
 }
 
 /// The anchored regex of a path template: `{id}` matches one segment.
@@ -294,19 +278,6 @@ pub fn integer_enum(schema: &Value) -> Vec<i64> {
     schema["enum"]
         .as_array()
         .map(|vs| vs.iter().filter_map(Value::as_i64).collect())
-        .unwrap_or_default()
-}
-
-/// The `enum` of a string schema.
-pub fn string_enum(schema: &Value) -> Vec<String> {
-    schema["enum"]
-        .as_array()
-        .map(|vs| {
-            vs.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
         .unwrap_or_default()
 }
 

@@ -23,8 +23,33 @@ pub struct Rules {
     pub limit: (i64, i64),
     /// `Offset` minimum.
     pub offset_min: i64,
-    /// `ClientReference` maximum length.
-    pub reference_max: usize,
+    /// `ClientReference` pattern, anchored.
+    pub reference: Regex,
+    /// Its pattern without anchors, every open-ended repetition capped at `reference_max`,
+    /// for generation.
+    pub reference_body: String,
+    /// `ClientReference` minimum and maximum length.
+    pub reference_len: (usize, usize),
+}
+
+impl Rules {
+    /// Whether `reference` is a valid `ClientReference`: the pattern and the length bounds.
+    pub fn is_valid_reference(&self, reference: &str) -> bool {
+        let len = reference.chars().count();
+        self.reference.is_match(reference)
+            && (self.reference_len.0..=self.reference_len.1).contains(&len)
+    }
+}
+
+/// `pattern` without its anchors, each open-ended `{n,}` capped at `{n,max}` (proptest would
+/// otherwise stop at twice `n`).
+fn generation_body(pattern: &str, max: usize) -> String {
+    static OPEN_ENDED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\{(\d+),\}").expect("a regex"));
+    let body = pattern.trim_start_matches('^').trim_end_matches('$');
+    OPEN_ENDED
+        .replace_all(body, format!("{{${{1}},{max}}}"))
+        .into_owned()
 }
 
 /// The rules, read once.
@@ -35,7 +60,9 @@ pub fn rules() -> &'static Rules {
         let username = pattern(spec.schema("RecipientUsername")).to_owned();
         let (lmin, lmax) = integer_bounds(spec.parameter_schema("Limit"));
         let (omin, _) = integer_bounds(spec.parameter_schema("Offset"));
-        let (_, rmax) = length_bounds(spec.schema("ClientReference"));
+        let reference = pattern(spec.schema("ClientReference")).to_owned();
+        let (rmin, rmax) = length_bounds(spec.schema("ClientReference"));
+        let rmax = rmax.expect("reference maximum length");
         Rules {
             quantity: (
                 qmin.expect("quantity minimum"),
@@ -49,7 +76,9 @@ pub fn rules() -> &'static Rules {
                 .to_owned(),
             limit: (lmin.expect("limit minimum"), lmax.expect("limit maximum")),
             offset_min: omin.expect("offset minimum"),
-            reference_max: rmax.expect("reference maximum length"),
+            reference: Regex::new(&reference).expect("the reference pattern compiles"),
+            reference_body: generation_body(&reference, rmax),
+            reference_len: (rmin.unwrap_or(0), rmax),
         }
     });
     &RULES
@@ -70,6 +99,33 @@ pub fn valid_months() -> impl Strategy<Value = u32> {
 /// A valid username, sometimes with the leading `@`.
 pub fn valid_username() -> impl Strategy<Value = String> {
     proptest::string::string_regex(&rules().username_body).expect("the username pattern generates")
+}
+
+/// A valid `client_reference`: generated from the spec's `ClientReference` pattern, any
+/// length up to its `maxLength`, and checked against both.
+pub fn valid_reference() -> impl Strategy<Value = String> {
+    let rules = rules();
+    proptest::string::string_regex(&rules.reference_body)
+        .expect("the reference pattern generates")
+        .prop_filter("a valid ClientReference", |r| rules.is_valid_reference(r))
+}
+
+/// A valid `client_reference` that starts with `prefix` (a run's tag, so the run's orders can
+/// be told apart): `prefix` then a valid reference, cut to `maxLength`. `prefix` must itself
+/// be at least 3 printable characters, which keeps every such string valid.
+pub fn valid_reference_after(prefix: String) -> impl Strategy<Value = String> {
+    let rules = rules();
+    assert!(
+        rules.is_valid_reference(&prefix) && prefix.len() < rules.reference_len.1,
+        "{prefix:?} cannot start a valid reference"
+    );
+    valid_reference()
+        .prop_map(move |suffix| {
+            let mut reference = format!("{prefix}{suffix}");
+            reference.truncate(rules.reference_len.1);
+            reference
+        })
+        .prop_filter("a valid ClientReference", |r| rules.is_valid_reference(r))
 }
 
 /// An invalid input of some operation, and the field the server must name.
@@ -158,6 +214,37 @@ mod tests {
         assert_eq!(r.limit, (1, 100));
         assert_eq!(r.offset_min, 0);
         assert!(r.username.is_match("@pandus") && !r.username.is_match("ab"));
+        assert_eq!(r.reference_len, (1, 128));
+        for ok in ["a", "ab", ".a", "a.", "...", "invoice-42", &"r".repeat(128)] {
+            assert!(r.is_valid_reference(ok), "{ok:?}");
+        }
+        for bad in ["", ".", "..", "has space", "é", &"r".repeat(129)] {
+            assert!(!r.is_valid_reference(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn valid_references_follow_the_spec_at_every_length() {
+        let mut runner = TestRunner::deterministic();
+        let r = rules();
+        let mut lengths = std::collections::BTreeSet::new();
+        for _ in 0..2000 {
+            let reference = valid_reference().new_tree(&mut runner).unwrap().current();
+            assert!(r.is_valid_reference(&reference), "{reference:?}");
+            lengths.insert(reference.len());
+        }
+        // Every alternative of the pattern, up to the spec's maximum length.
+        assert!(lengths.contains(&1) && lengths.contains(&2), "{lengths:?}");
+        assert!(lengths.iter().any(|l| *l > 100), "{lengths:?}");
+        assert_eq!(lengths.last(), Some(&r.reference_len.1), "{lengths:?}");
+        for _ in 0..200 {
+            let reference = valid_reference_after("ct-0123456789ab-prop-".to_owned())
+                .new_tree(&mut runner)
+                .unwrap()
+                .current();
+            assert!(reference.starts_with("ct-0123456789ab-prop-"));
+            assert!(r.is_valid_reference(&reference), "{reference:?}");
+        }
     }
 
     #[test]

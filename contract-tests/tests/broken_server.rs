@@ -145,10 +145,10 @@ fn a_replay_that_makes_a_second_order_fails_the_replay_clause() {
 #[test]
 fn another_partners_order_leaking_fails_the_cross_partner_clause() {
     let rig = rig(|sandbox| {
-        Arc::new(Break::ServeAs(format!(
+        Arc::new(Break::ServeAs(Secret::new(format!(
             "Bearer {}",
             sandbox.key("beta").expect("beta")
-        )))
+        ))))
     });
     let failure =
         run_live("error_codes::other_partners_order_404", &rig.live).expect_err("a leak must fail");
@@ -158,6 +158,14 @@ fn another_partners_order_leaking_fails_the_cross_partner_clause() {
         "get_order",
         "expected 404 NOT_FOUND, saw 200",
     );
+    // Both partners' keys went through the proxy and were kept in its exchanges; neither
+    // may show in the rig's Debug or in the failure.
+    let sandbox = rig.sandbox.as_ref().expect("a sandbox");
+    let shown = format!("{:?} {failure}", rig.live);
+    for partner in ["alpha", "beta"] {
+        let key = sandbox.key(partner).expect("a default partner");
+        assert!(!shown.contains(key), "{partner}'s key in Debug or failure");
+    }
 }
 
 #[test]

@@ -11,51 +11,49 @@ use crate::failure::{Clause, ClauseResult};
 use crate::live::{Live, Raw};
 use crate::property::check;
 use crate::runtime::block_on;
-use crate::strategies::{Invalid, invalid_input, valid_months, valid_quantity, valid_username};
+use crate::strategies::{
+    Invalid, invalid_input, valid_months, valid_quantity, valid_reference_after, valid_username,
+};
 
 const VALID: Clause = Clause("properties/valid-round-trip");
 const INVALID: Clause = Clause("properties/invalid-rejected");
 
 pub(crate) fn valid_orders_round_trip(live: &Live) -> ClauseResult {
     let client = live.primary();
+    // Every reference starts with the run's tag, so the run's orders stay its own.
     let strategy = (
         valid_username(),
         prop_oneof![valid_quantity().prop_map(Ok), valid_months().prop_map(Err)],
+        valid_reference_after(live.run.reference("prop-")),
     );
     check(
         "properties::valid_orders_round_trip [live]",
         live.config.proptest_cases,
         strategy,
-        |(username, amount)| {
-            let reference = live.run.reference(&format!(
-                "prop-{}",
-                &uuid::Uuid::new_v4().simple().to_string()[..10]
-            ));
-            let (operation, created) = block_on(async {
+        |(username, amount, reference)| {
+            let operation = match amount {
+                Ok(_) => "create_stars_order",
+                Err(_) => "create_premium_order",
+            };
+            let created = block_on(async {
                 match amount {
                     Ok(quantity) => {
                         let order = NewStarsOrder::new(&username, quantity)?
                             .client_reference(&reference)?;
-                        Ok((
-                            "create_stars_order",
-                            client.create_stars_order(order).await?.value,
-                        ))
+                        Ok(client.create_stars_order(order).await?.value)
                     }
                     Err(months) => {
                         let order =
                             NewPremiumOrder::new(&username, PremiumMonths::try_from(months)?)?
                                 .client_reference(&reference)?;
-                        Ok((
-                            "create_premium_order",
-                            client.create_premium_order(order).await?.value,
-                        ))
+                        Ok(client.create_premium_order(order).await?.value)
                     }
                 }
             })
             .map_err(|e: theopenmoney::Error| {
                 VALID.fail(
-                    "create_stars_order",
-                    format!("{username:?} {amount:?} was not accepted: {e}"),
+                    operation,
+                    format!("{username:?} {amount:?} {reference:?} was not accepted: {e}"),
                 )
             })?;
             let echoed = created.recipient_username == username.trim_start_matches('@')
@@ -72,7 +70,7 @@ pub(crate) fn valid_orders_round_trip(live: &Live) -> ClauseResult {
                     }
                 };
             VALID.ensure(echoed, operation, || {
-                format!("{username:?} {amount:?} came back as {created:?}")
+                format!("{username:?} {amount:?} {reference:?} came back as {created:?}")
             })?;
             let read = block_on(client.get_order(created.id))
                 .map_err(|e| VALID.fail("get_order", e.to_string()))?;

@@ -1,8 +1,10 @@
 //! Idempotency, client side: after a 500, a dropped connection or a timeout, the sdk's retry
 //! carries the same `Idempotency-Key` as the first attempt. The proxy injects the fault into
-//! the first attempt and keeps its key; the mock answers only a request carrying that key.
+//! the first attempt and records the key of every attempt; the mock answers only a request
+//! carrying the first attempt's key. Exactly two attempts: the faulted one, then one retry
+//! that reached the mock.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use httpmock::HttpMockRequest;
@@ -13,7 +15,7 @@ use super::super::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
 use crate::generated_mocks::MockServerExt;
-use crate::intercept::{Fault, FaultOnce};
+use crate::intercept::{Attempts, Fault, FaultOnce};
 use crate::mock_server::MockRig;
 use crate::runtime::block_on;
 use crate::sdk_client::{EXAMPLE_ORDER_ID, quick_retries};
@@ -23,12 +25,20 @@ const CLAUSE: Clause = Clause("idempotency/retry-same-key");
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
 const STALL: Duration = Duration::from_millis(2500);
 
-fn carries(
-    slot: &Arc<Mutex<Option<String>>>,
-) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
-    let slot = slot.clone();
+/// The key of the first attempt, when it carried one.
+fn first_key(attempts: &Attempts) -> Option<String> {
+    attempts
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .first()
+        .cloned()
+        .flatten()
+}
+
+fn carries(attempts: &Attempts) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+    let attempts = attempts.clone();
     move |request: &HttpMockRequest| {
-        let first = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let first = first_key(&attempts);
         let key = request
             .headers_vec()
             .iter()
@@ -46,10 +56,10 @@ pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
     ];
     for operation in ["create_stars_order", "create_premium_order", "cancel_order"] {
         for fault in faults {
-            let slot = Arc::new(Mutex::new(None));
+            let attempts = Attempts::default();
             let rig = MockRig::start_with(
                 &ctx.run,
-                Arc::new(FaultOnce::new(operation, fault, slot.clone())),
+                Arc::new(FaultOnce::new(operation, fault, attempts.clone())),
             );
             let client = rig.client_with(quick_retries(3), ATTEMPT_TIMEOUT);
             let order_type = if operation == "create_premium_order" {
@@ -63,17 +73,17 @@ pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
             .expect("a fixture order");
             let mock = match operation {
                 "create_stars_order" => rig.server.create_stars_order(|w, t| {
-                    w.into_inner().is_true(carries(&slot));
+                    w.into_inner().is_true(carries(&attempts));
                     t.ok(&reply);
                 }),
                 "create_premium_order" => rig.server.create_premium_order(|w, t| {
-                    w.into_inner().is_true(carries(&slot));
+                    w.into_inner().is_true(carries(&attempts));
                     t.ok(&reply);
                 }),
                 _ => rig.server.cancel_order(|w, t| {
                     w.id(&EXAMPLE_ORDER_ID.into())
                         .into_inner()
-                        .is_true(carries(&slot));
+                        .is_true(carries(&attempts));
                     t.ok(&reply);
                 }),
             };
@@ -95,7 +105,7 @@ pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
                     _ => client.cancel_order(EXAMPLE_ORDER_ID).await,
                 }
             });
-            let first = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let first = first_key(&attempts);
             let what = format!("after {fault:?} on the first attempt (key {first:?})");
             let done = result.map_err(|e| {
                 CLAUSE.fail(
@@ -103,9 +113,20 @@ pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
                     format!("{what}, the retry did not reach the mock with that key: {e}"),
                 )
             })?;
-            CLAUSE.ensure(mock.calls() >= 1, operation, || {
+            let seen = attempts.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            CLAUSE.ensure(
+                first.is_some() && seen.len() == 2 && seen.iter().all(|key| *key == first),
+                operation,
+                || {
+                    format!(
+                        "{what}, the proxy saw {} attempts with keys {seen:?}: expected the faulted one and one retry, both with one key",
+                        seen.len()
+                    )
+                },
+            )?;
+            CLAUSE.ensure(mock.calls() == 1, operation, || {
                 format!(
-                    "{what}, the mock saw {} retries carrying the first key",
+                    "{what}, {} requests carrying that key reached the mock: expected exactly the one retry",
                     mock.calls()
                 )
             })?;
