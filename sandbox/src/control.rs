@@ -40,6 +40,7 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/_sandbox/partners", get(partners))
         .route("/_sandbox/partners/{name}/top-up", post(top_up))
         .route("/_sandbox/processing-delay", put(set_processing_delay))
+        .route("/_sandbox/in-flight", get(in_flight))
 }
 
 /// An order with what only the control surface shows: whose it is and its key.
@@ -154,18 +155,7 @@ async fn top_up(
     let partner = state
         .partner_by_name(&name)
         .ok_or_else(|| ApiError::not_found(format!("no partner is named {name:?}")))?;
-    let amount = body
-        .get("amount_ton")
-        .filter(|value| value.is_number())
-        .cloned()
-        .and_then(|value| serde_json::from_value::<TonAmount>(value).ok())
-        .filter(|amount| amount.as_decimal() > Decimal::ZERO)
-        .and_then(ton_to_nanotons)
-        .ok_or_else(|| {
-            ApiError::validation(
-                "amount_ton must be a positive number of TON with at most 9 decimals",
-            )
-        })?;
+    let amount = top_up_amount(body.get("amount_ton")).map_err(ApiError::validation)?;
     let partner_name = partner.name.clone();
     let credited = state
         .store
@@ -185,8 +175,27 @@ async fn top_up(
     }))
 }
 
+/// The whole nanotons of a top-up's `amount_ton`, or the problem with it.
+fn top_up_amount(value: Option<&Value>) -> Result<i64, &'static str> {
+    let number = match value {
+        None => return Err("amount_ton is required"),
+        Some(number @ Value::Number(_)) => number,
+        Some(_) => return Err("amount_ton must be a JSON number of TON, such as 12.5"),
+    };
+    let amount = serde_json::from_value::<TonAmount>(number.clone())
+        .map_err(|_| "amount_ton must be a decimal number of TON, such as 12.5")?;
+    if amount.as_decimal() <= Decimal::ZERO {
+        return Err("amount_ton must be positive");
+    }
+    if amount.as_decimal().normalize().scale() > 9 {
+        return Err("amount_ton must have at most 9 decimals (whole nanotons)");
+    }
+    ton_to_nanotons(amount).ok_or("amount_ton is too large")
+}
+
 /// `PUT /_sandbox/processing-delay` with `{"millis": 500}`: creates and cancels then take that
-/// much longer while holding their `Idempotency-Key` (`0` turns it off).
+/// much longer while holding their `Idempotency-Key` (`0` turns it off). Requests already
+/// waiting follow the change, so `0` also releases them.
 async fn set_processing_delay(
     State(state): State<Arc<AppState>>,
     JsonObject(body): JsonObject,
@@ -202,4 +211,61 @@ async fn set_processing_delay(
         })?;
     state.set_processing_delay(Duration::from_millis(millis));
     Ok(views::ok(serde_json::json!({ "millis": millis })))
+}
+
+/// A key held by a request being processed.
+#[derive(Debug, Serialize)]
+struct InFlightKey {
+    partner: String,
+    idempotency_key: String,
+}
+
+/// `GET /_sandbox/in-flight`: the `Idempotency-Key`s held right now by creates and cancels
+/// being processed (what a duplicate would get `409 IDEMPOTENCY_IN_PROGRESS` for), so a test
+/// can wait until its request holds its key instead of guessing with a sleep.
+async fn in_flight(State(state): State<Arc<AppState>>) -> Response {
+    views::ok(
+        state
+            .in_flight
+            .held()
+            .into_iter()
+            .map(|(partner, idempotency_key)| InFlightKey {
+                partner,
+                idempotency_key,
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amount(text: &str) -> Result<i64, &'static str> {
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(value.to_string(), text, "not kept exactly");
+        top_up_amount(Some(&value))
+    }
+
+    #[test]
+    fn top_up_amounts_are_whole_nanotons() {
+        assert_eq!(amount("12.5"), Ok(12_500_000_000));
+        assert_eq!(amount("0.000000001"), Ok(1));
+        // Trailing zeros beyond the ninth decimal are still whole nanotons.
+        assert_eq!(amount("1.0000000000"), Ok(1_000_000_000));
+        let ten_decimals = Err("amount_ton must have at most 9 decimals (whole nanotons)");
+        assert_eq!(amount("0.0000000001"), ten_decimals);
+        assert_eq!(amount("10.0000000001"), ten_decimals);
+        assert_eq!(amount("0"), Err("amount_ton must be positive"));
+        assert_eq!(amount("-1"), Err("amount_ton must be positive"));
+        assert_eq!(
+            amount("10000000000000000000"),
+            Err("amount_ton is too large")
+        );
+        assert_eq!(
+            amount("\"1\""),
+            Err("amount_ton must be a JSON number of TON, such as 12.5")
+        );
+        assert_eq!(top_up_amount(None), Err("amount_ton is required"));
+    }
 }

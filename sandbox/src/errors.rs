@@ -148,9 +148,10 @@ impl ApiError {
         error
     }
 
-    /// `500 INTERNAL_ERROR`. The cause goes to the log, not to the client.
-    pub(crate) fn internal(cause: &dyn std::fmt::Display) -> Self {
-        tracing::error!(%cause, "internal error");
+    /// `500 INTERNAL_ERROR`. The cause, with every `source()` under it, goes to the log, not
+    /// to the client.
+    pub(crate) fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::error!(cause = %Chain(cause), "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::InternalError,
@@ -200,6 +201,34 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A broken invariant of the sandbox itself (a bug, not a client mistake), for
+/// [`ApiError::internal`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct Bug(pub(crate) String);
+
+/// An error and every `source()` under it, joined by `": "` (`cannot open: SQLite failed: …`).
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
+    }
+}
+
+/// A price the configuration cannot give is the sandbox's fault, not the client's.
+impl From<crate::pricing::PriceError> for ApiError {
+    fn from(error: crate::pricing::PriceError) -> Self {
+        Self::internal(&error)
+    }
+}
+
 impl From<crate::store::StoreError> for ApiError {
     fn from(error: crate::store::StoreError) -> Self {
         Self::internal(&error)
@@ -224,6 +253,24 @@ mod tests {
                 "error_message": "quantity must be between 50 and 10000",
                 "data": null
             })
+        );
+    }
+
+    #[test]
+    fn the_logged_cause_keeps_every_source() {
+        let io = std::io::Error::other("disk on fire");
+        let error = crate::store::StoreError::CreateDir {
+            path: "/nowhere".into(),
+            source: io,
+        };
+        assert_eq!(
+            Chain(&error).to_string(),
+            "cannot create the database directory /nowhere: disk on fire"
+        );
+        assert_eq!(Chain(&Bug("no cause".into())).to_string(), "no cause");
+        assert_eq!(
+            ApiError::from(error).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
         );
     }
 

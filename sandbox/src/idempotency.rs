@@ -132,6 +132,19 @@ impl InFlight {
             Err(ApiError::idempotency_in_progress())
         }
     }
+
+    /// The `(partner, key)` pairs held right now, sorted.
+    pub(crate) fn held(&self) -> Vec<(String, String)> {
+        let mut held: Vec<_> = self
+            .slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect();
+        held.sort();
+        held
+    }
 }
 
 /// Holds a key's slot; dropping it frees the slot.
@@ -242,8 +255,16 @@ mod tests {
         );
         // Scoped per partner.
         let other = registry.acquire("beta", "k").unwrap();
+        assert_eq!(
+            registry.held(),
+            [
+                ("alpha".to_owned(), "k".to_owned()),
+                ("beta".to_owned(), "k".to_owned())
+            ]
+        );
         drop(guard);
         drop(other);
+        assert_eq!(registry.held(), []);
         assert!(registry.acquire("alpha", "k").is_ok());
     }
 }

@@ -22,4 +22,4 @@ mod validation;
 mod views;
 
 pub use config::{Database, GENEROUS_RATE_LIMIT, Partner, Pricing, RateLimit};
-pub use server::{Sandbox, SandboxBuilder, SandboxHandle, StartError};
+pub use server::{DatabaseError, Sandbox, SandboxBuilder, SandboxHandle, StartError};

@@ -15,7 +15,9 @@ struct Cli {
     serve: ServeArgs,
 }
 
-/// Used when `--db` is not given: a file in the current directory.
+/// Used when `--db` is not given: a file in the current directory (with its `-wal` and `-shm`
+/// files; the repository's .gitignore lists all three). `cargo xtask sandbox` uses
+/// `target/sandbox/sandbox.sqlite3` instead.
 const DEFAULT_DB: &str = "theopenmoney-sandbox.sqlite3";
 
 fn main() -> ExitCode {

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::control;
-use crate::errors::ApiError;
+use crate::errors::{ApiError, Bug};
 use crate::handlers::{balance, health, orders, pricing, recipients};
 use crate::state::AppState;
 
@@ -64,9 +64,15 @@ pub(crate) fn router(state: Arc<AppState>, control_api: bool) -> Router {
         .with_state(state)
 }
 
-/// A handler that panicked still answers with the envelope (a bug, so it is logged as one).
-fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
-    ApiError::internal(&"a handler panicked").into_response()
+/// A handler that panicked still answers with the envelope (a bug, so it is logged as one,
+/// with the panic's message when it has one).
+fn panic_response(payload: Box<dyn Any + Send + 'static>) -> Response {
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message");
+    ApiError::internal(&Bug(format!("a handler panicked: {message}"))).into_response()
 }
 
 async fn unknown_path(method: Method, uri: Uri) -> ApiError {

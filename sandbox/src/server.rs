@@ -17,7 +17,7 @@ use crate::config::{
 };
 use crate::routes::router;
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// The sandbox: a local, stateful stand-in for TheOpenMoney's staging API.
 ///
@@ -133,8 +133,8 @@ impl SandboxBuilder {
             let (database, partners) = (config.database.clone(), config.partners.clone());
             tokio::task::spawn_blocking(move || Store::open(&database, &partners, started_ms))
                 .await
-                .map_err(|e| StartError::Database(e.to_string()))?
-                .map_err(|e| StartError::Database(e.to_string()))?
+                .map_err(StartError::DatabaseTask)?
+                .map_err(|e| StartError::Database(DatabaseError(e)))?
         };
         let listener = TcpListener::bind(bind)
             .await
@@ -166,25 +166,36 @@ impl SandboxBuilder {
     }
 }
 
-/// Why a sandbox did not start.
+/// Why a sandbox did not start. The message says what failed; the cause, when there is one, is
+/// the [`source`](std::error::Error::source) (print the whole chain, as `anyhow`'s `{:#}` does).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StartError {
-    /// The configuration contradicts itself.
+    /// The configuration contradicts itself; the message names the field.
     #[error("invalid sandbox configuration: {0}")]
     Config(String),
     /// The database could not be opened, created or migrated.
-    #[error("cannot open the sandbox database: {0}")]
-    Database(String),
+    #[error("cannot open the sandbox database")]
+    Database(#[source] DatabaseError),
+    /// The blocking task opening the database panicked or was cancelled.
+    #[error("the task opening the sandbox database did not finish")]
+    DatabaseTask(#[source] tokio::task::JoinError),
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
         /// The cause.
+        #[source]
         source: io::Error,
     },
 }
+
+/// What went wrong with the database: its message, and as its
+/// [`source`](std::error::Error::source) the underlying SQLite or I/O error when there is one.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct DatabaseError(StoreError);
 
 /// A running sandbox. Dropping it stops the server; [`SandboxHandle::shutdown`] also waits for
 /// open requests to finish.

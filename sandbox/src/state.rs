@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::time::Instant;
 
 use crate::config::{Config, Partner};
 use crate::idempotency::InFlight;
@@ -33,7 +35,8 @@ pub(crate) struct AppState {
     pub(crate) body_limit_bytes: usize,
     /// Extra time creates and cancels take while holding their `Idempotency-Key`, set through
     /// the control surface to make `409 IDEMPOTENCY_IN_PROGRESS` and client timeouts testable.
-    processing_delay_ms: AtomicU64,
+    /// Requests already waiting follow a change (so setting `0` releases them).
+    processing_delay: watch::Sender<Duration>,
     by_key: HashMap<String, Arc<PartnerState>>,
     by_name: HashMap<String, Arc<PartnerState>>,
 }
@@ -56,7 +59,7 @@ impl AppState {
             idempotency_ttl: config.idempotency_ttl,
             payment_address: crate::addresses::payment_address(),
             body_limit_bytes: config.body_limit_bytes,
-            processing_delay_ms: AtomicU64::new(0),
+            processing_delay: watch::Sender::new(Duration::ZERO),
             by_key,
             by_name,
         }
@@ -77,17 +80,30 @@ impl AppState {
         self.by_name.values()
     }
 
-    /// Waits the configured processing delay, if any.
+    /// Waits the configured processing delay, if any, counted from the call: until `delay`
+    /// after it, where `delay` is whatever is configured meanwhile (a shorter delay set while
+    /// waiting ends the wait sooner, `0` at once).
     pub(crate) async fn processing_delay(&self) {
-        let millis = self.processing_delay_ms.load(Ordering::Relaxed);
-        if millis > 0 {
-            tokio::time::sleep(Duration::from_millis(millis)).await;
+        let started = Instant::now();
+        let mut delay = self.processing_delay.subscribe();
+        loop {
+            let wait = *delay.borrow_and_update();
+            if wait.is_zero() {
+                return;
+            }
+            tokio::select! {
+                () = tokio::time::sleep_until(started + wait) => return,
+                changed = delay.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
+            }
         }
     }
 
     pub(crate) fn set_processing_delay(&self, delay: Duration) {
-        let millis = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-        self.processing_delay_ms.store(millis, Ordering::Relaxed);
+        self.processing_delay.send_replace(delay);
     }
 }
 

@@ -25,7 +25,8 @@ const DEFAULT_LIMIT: i64 = 20;
 
 const USERNAME_RULE: &str =
     "must be 5–32 letters, digits or underscores, with or without a leading @";
-const CLIENT_REFERENCE_RULE: &str = "must be 1–128 printable ASCII characters without spaces";
+const CLIENT_REFERENCE_RULE: &str =
+    "must be 1–128 printable ASCII characters without spaces, and not `.` or `..`";
 
 /// A create request that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,126 +45,120 @@ pub(crate) struct Page {
     pub(crate) offset: i64,
 }
 
-/// Collects every problem of a body, so one answer names them all. A field is recorded either
-/// as a problem or as a value, so when there are no problems every value is there (the
-/// `unwrap_or` fallbacks below are never used).
-#[derive(Debug, Default)]
-struct Problems(Vec<String>);
+/// One field's outcome: its value, or the problem (`"quantity must be …"`) that names it.
+type Checked<T> = Result<T, String>;
 
-impl Problems {
-    fn add(&mut self, field: &str, rule: impl std::fmt::Display) {
-        self.0.push(format!("{field} {rule}"));
-    }
-
-    fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, ApiError> {
-        if self.0.is_empty() {
-            Ok(value())
-        } else {
-            Err(ApiError::validation(self.0.join("; ")))
-        }
-    }
+fn problem<T>(field: &str, rule: impl std::fmt::Display) -> Checked<T> {
+    Err(format!("{field} {rule}"))
 }
 
 /// `POST /orders/stars`.
 pub(crate) fn stars_order(body: &Map<String, Value>) -> Result<NewOrder, ApiError> {
-    let mut problems = Problems::default();
     let quantity = match body.get("quantity") {
-        None => {
-            problems.add("quantity", "is required");
-            None
-        }
+        None => problem("quantity", "is required"),
         Some(value) => match integer(value) {
-            None => {
-                problems.add("quantity", stars_rule("must be an integer"));
-                None
-            }
+            None => problem("quantity", stars_rule("must be an integer")),
             Some(q) => match u32::try_from(q) {
-                Ok(q) if (MIN_STARS..=MAX_STARS).contains(&q) => Some(q),
-                _ => {
-                    problems.add("quantity", stars_rule("must be"));
-                    None
-                }
+                Ok(q) if (MIN_STARS..=MAX_STARS).contains(&q) => Ok(Product::Stars(q)),
+                _ => problem("quantity", stars_rule("must be")),
             },
         },
     };
-    let common = common_fields(body, &mut problems);
-    problems.into_result(|| common.into_order(Product::Stars(quantity.unwrap_or_default())))
+    new_order(quantity, common_fields(body))
 }
 
 /// `POST /orders/premium`.
 pub(crate) fn premium_order(body: &Map<String, Value>) -> Result<NewOrder, ApiError> {
-    let mut problems = Problems::default();
     let months = match body.get("months") {
-        None => {
-            problems.add("months", "is required");
-            None
-        }
-        Some(value) => {
-            let months = integer(value).and_then(premium_months);
-            if months.is_none() {
-                problems.add("months", "must be 3, 6 or 12");
-            }
-            months
-        }
+        None => problem("months", "is required"),
+        Some(value) => match integer(value).and_then(premium_months) {
+            Some(months) => Ok(Product::Premium(months)),
+            None => problem("months", "must be 3, 6 or 12"),
+        },
     };
-    let common = common_fields(body, &mut problems);
-    problems
-        .into_result(|| common.into_order(Product::Premium(months.unwrap_or(PremiumMonths::Three))))
+    new_order(months, common_fields(body))
 }
 
 fn stars_rule(prefix: &str) -> String {
     format!("{prefix} between {MIN_STARS} and {MAX_STARS}")
 }
 
-/// The fields both create bodies share.
-#[derive(Debug, Default)]
+/// The fields both create bodies share, each checked.
+#[derive(Debug)]
 struct CommonFields {
-    recipient_username: String,
-    payment_method: Option<PaymentMethod>,
-    client_reference: Option<String>,
+    recipient_username: Checked<String>,
+    payment_method: Checked<PaymentMethod>,
+    payment_currency: Checked<()>,
+    client_reference: Checked<Option<String>>,
 }
 
-impl CommonFields {
-    fn into_order(self, product: Product) -> NewOrder {
-        NewOrder {
-            product,
-            recipient_username: self.recipient_username,
-            payment_method: self.payment_method.unwrap_or(PaymentMethod::TonMemo),
-            client_reference: self.client_reference,
+/// The order when every field is valid; otherwise one `422` naming every problem, in the
+/// order of the fields.
+fn new_order(product: Checked<Product>, common: CommonFields) -> Result<NewOrder, ApiError> {
+    let CommonFields {
+        recipient_username,
+        payment_method,
+        payment_currency,
+        client_reference,
+    } = common;
+    match (
+        product,
+        recipient_username,
+        payment_method,
+        payment_currency,
+        client_reference,
+    ) {
+        (Ok(product), Ok(recipient_username), Ok(payment_method), Ok(()), Ok(client_reference)) => {
+            Ok(NewOrder {
+                product,
+                recipient_username,
+                payment_method,
+                client_reference,
+            })
+        }
+        (product, recipient_username, payment_method, payment_currency, client_reference) => {
+            let problems: Vec<String> = [
+                product.err(),
+                recipient_username.err(),
+                payment_method.err(),
+                payment_currency.err(),
+                client_reference.err(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            Err(ApiError::validation(problems.join("; ")))
         }
     }
 }
 
-fn common_fields(body: &Map<String, Value>, problems: &mut Problems) -> CommonFields {
-    let mut fields = CommonFields::default();
-    match body.get("recipient_username") {
-        None => problems.add("recipient_username", "is required"),
-        Some(Value::String(name)) => match username(name) {
-            Some(name) => fields.recipient_username = name,
-            None => problems.add("recipient_username", USERNAME_RULE),
+fn common_fields(body: &Map<String, Value>) -> CommonFields {
+    CommonFields {
+        recipient_username: match body.get("recipient_username") {
+            None => problem("recipient_username", "is required"),
+            Some(Value::String(name)) => {
+                username(name).ok_or_else(|| format!("recipient_username {USERNAME_RULE}"))
+            }
+            Some(_) => problem("recipient_username", format!("{USERNAME_RULE} (a string)")),
         },
-        Some(_) => problems.add("recipient_username", format!("{USERNAME_RULE} (a string)")),
+        payment_method: match body.get("payment_method").map(Value::as_str) {
+            None => problem("payment_method", "is required"),
+            Some(Some(method @ ("ton_memo" | "balance"))) => Ok(PaymentMethod::from(method)),
+            Some(_) => problem("payment_method", "must be \"ton_memo\" or \"balance\""),
+        },
+        payment_currency: match body.get("payment_currency").map(Value::as_str) {
+            None => problem("payment_currency", "is required"),
+            Some(Some("TON")) => Ok(()),
+            Some(_) => problem("payment_currency", "must be \"TON\""),
+        },
+        client_reference: match body.get("client_reference") {
+            None => Ok(None),
+            Some(Value::String(reference)) => client_reference(reference)
+                .map(Some)
+                .ok_or_else(|| format!("client_reference {CLIENT_REFERENCE_RULE}")),
+            Some(_) => problem("client_reference", CLIENT_REFERENCE_RULE),
+        },
     }
-    match body.get("payment_method").map(Value::as_str) {
-        None => problems.add("payment_method", "is required"),
-        Some(Some(method @ ("ton_memo" | "balance"))) => {
-            fields.payment_method = Some(PaymentMethod::from(method));
-        }
-        Some(_) => problems.add("payment_method", "must be \"ton_memo\" or \"balance\""),
-    }
-    match body.get("payment_currency").map(Value::as_str) {
-        None => problems.add("payment_currency", "is required"),
-        Some(Some("TON")) => {}
-        Some(_) => problems.add("payment_currency", "must be \"TON\""),
-    }
-    match body.get("client_reference") {
-        None => {}
-        Some(Value::String(reference)) if client_reference(reference).is_some() => {
-            fields.client_reference = Some(reference.clone());
-        }
-        Some(_) => problems.add("client_reference", CLIENT_REFERENCE_RULE),
-    }
-    fields
 }
 
 /// A username as stored: checked against the spec's pattern, without the leading `@`.
@@ -383,6 +378,33 @@ mod tests {
             message(premium_order(&object(json!({})))),
             "months is required; recipient_username is required; \
              payment_method is required; payment_currency is required"
+        );
+    }
+
+    #[test]
+    fn client_references_are_never_dot_segments() {
+        for good in ["a", ".a", "a.", "...", "invoice-42", &"x".repeat(128)] {
+            assert_eq!(client_reference(good).as_deref(), Some(good), "{good:?}");
+        }
+        for bad in [".", "..", "", "has space", &"x".repeat(129)] {
+            assert_eq!(client_reference(bad), None, "{bad:?}");
+        }
+        let body = |reference: &str| {
+            object(json!({"recipient_username": "pandus", "quantity": 100,
+                          "payment_method": "ton_memo", "payment_currency": "TON",
+                          "client_reference": reference}))
+        };
+        assert_eq!(
+            message(stars_order(&body(".."))),
+            "client_reference must be 1–128 printable ASCII characters without spaces, \
+             and not `.` or `..`"
+        );
+        assert!(
+            reference(".")
+                .unwrap_err()
+                .envelope()
+                .error_message
+                .contains("not `.` or `..`")
         );
     }
 

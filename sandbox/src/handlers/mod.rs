@@ -9,7 +9,7 @@ pub(crate) mod recipients;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 
-use crate::errors::ApiError;
+use crate::errors::{ApiError, Bug};
 
 /// The one path parameter of a route, percent-decoded. Unlike `Path`, its rejection is the
 /// error envelope.
@@ -29,6 +29,6 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
             .iter()
             .next()
             .map(|(_, value)| Self(value.to_owned()))
-            .ok_or_else(|| ApiError::internal(&"route without a path parameter"))
+            .ok_or_else(|| ApiError::internal(&Bug("route without a path parameter".to_owned())))
     }
 }

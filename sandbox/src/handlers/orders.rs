@@ -81,7 +81,7 @@ async fn create(
     state.processing_delay().await;
 
     let now = now_ms();
-    let quote = state.prices.quote(order.product);
+    let quote = state.prices.quote(order.product)?;
     let row = NewOrderRow {
         partner: partner.name.clone(),
         order,

@@ -43,7 +43,7 @@ pub(crate) async fn estimate_stars(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let quantity = validation::quantity_param(&QueryParams::parse(query.as_deref())?)?;
-    let quote = state.prices.quote(Product::Stars(quantity));
+    let quote = state.prices.quote(Product::Stars(quantity))?;
     Ok(views::ok(StarsEstimate {
         price_ton: quote.price_ton(),
         price_usd: quote.price_usd,
@@ -57,7 +57,7 @@ pub(crate) async fn estimate_premium(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let months = validation::months_param(&QueryParams::parse(query.as_deref())?)?;
-    let quote = state.prices.quote(Product::Premium(months));
+    let quote = state.prices.quote(Product::Premium(months))?;
     Ok(views::ok(PremiumEstimate {
         months: i32::try_from(months.months()).unwrap_or(i32::MAX),
         price_ton: quote.price_ton(),

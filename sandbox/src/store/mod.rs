@@ -13,7 +13,7 @@ mod idempotency;
 pub(crate) mod orders;
 mod schema;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -21,13 +21,20 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::config::{Database, Partner};
 
-/// A failure of the database itself (never a client mistake).
+/// A failure of the database itself (never a client mistake). The message says what failed;
+/// the cause, when there is one, is the `source()`.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum StoreError {
-    #[error("sqlite: {0}")]
+    #[error("SQLite failed")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("database task failed: {0}")]
+    #[error("a database task did not finish")]
     Task(#[from] tokio::task::JoinError),
+    #[error("cannot create the database directory {}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Invalid(String),
 }
@@ -70,8 +77,9 @@ impl Store {
             }
             Database::File(path) => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|e| {
-                        StoreError::Invalid(format!("cannot create {}: {e}", parent.display()))
+                    std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+                        path: parent.to_owned(),
+                        source,
                     })?;
                 }
                 let writer = Connection::open(path)?;

@@ -339,25 +339,37 @@ async fn state_conflicts_are_409() {
 #[tokio::test]
 async fn a_key_still_in_flight_is_409_in_progress() {
     let api = Api::start().await;
-    api.set_processing_delay(500).await;
+    // The first request holds its key until the delay is lifted below: the second is sent only
+    // once the server reports the key held, so it is refused whatever the machine's load.
+    api.set_processing_delay(60_000).await;
     let key = key();
     let body = stars(100, "slow");
     let (first, second) = tokio::join!(
         api.post(ALPHA, "/api/v1/orders/stars", &body, Some(&key)),
         async {
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            api.post(ALPHA, "/api/v1/orders/stars", &body, Some(&key))
-                .await
+            api.wait_until_in_flight("alpha", &key).await;
+            let second = api
+                .post(ALPHA, "/api/v1/orders/stars", &body, Some(&key))
+                .await;
+            // Lets the first finish.
+            api.set_processing_delay(0).await;
+            second
         }
     );
-    // Whichever arrived first holds the key for 500 ms; the other is told to retry.
-    let (done, busy) = if first.status == 200 {
-        (first, second)
-    } else {
-        (second, first)
-    };
-    assert_eq!(done.status, 200, "{}", done.text);
-    busy.expect_error(409, "IDEMPOTENCY_IN_PROGRESS");
+    assert!(
+        second
+            .expect_error(409, "IDEMPOTENCY_IN_PROGRESS")
+            .contains("retry")
+    );
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.header("idempotent-replayed"), None);
+    // Once the first has finished, the same request replays it.
+    let retry = api
+        .post(ALPHA, "/api/v1/orders/stars", &body, Some(&key))
+        .await;
+    assert_eq!(retry.header("idempotent-replayed"), Some("true"));
+    assert_eq!(retry.text, first.text);
+    assert_eq!(api.all_orders(Some("slow")).await.len(), 1);
 }
 
 #[tokio::test]
@@ -398,4 +410,78 @@ async fn a_database_failure_is_500_internal_error_without_details() {
     let reply = api.get(ALPHA, "/api/v1/balance/transactions").await;
     let message = reply.expect_error(500, "INTERNAL_ERROR");
     assert!(!message.contains("balance_transactions"), "{message}");
+}
+
+#[tokio::test]
+async fn start_errors_name_what_failed_and_keep_the_cause() {
+    use std::error::Error as _;
+
+    use theopenmoney_sandbox::{Database, Pricing, StartError};
+
+    let dir = crate::support::TempDir::new();
+    // A directory cannot be created under a regular file.
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let error = Sandbox::builder()
+        .database(Database::File(file.join("sub").join("db.sqlite3")))
+        .start()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, StartError::Database(_)), "{error:?}");
+    assert_eq!(error.to_string(), "cannot open the sandbox database");
+    let database = error.source().unwrap();
+    assert!(
+        database
+            .to_string()
+            .starts_with("cannot create the database directory"),
+        "{database}"
+    );
+    assert!(
+        database
+            .source()
+            .and_then(|cause| cause.downcast_ref::<std::io::Error>())
+            .is_some(),
+        "the I/O error is the cause: {database:?}"
+    );
+
+    // A file that is not a SQLite database: SQLite's own error is the cause.
+    let garbage = dir.path().join("garbage.sqlite3");
+    std::fs::write(&garbage, [0xA5_u8; 8192]).unwrap();
+    let error = Sandbox::builder()
+        .database(Database::File(garbage))
+        .start()
+        .await
+        .unwrap_err();
+    let database = error.source().unwrap();
+    assert!(
+        database
+            .source()
+            .and_then(|cause| cause.downcast_ref::<rusqlite::Error>())
+            .is_some(),
+        "SQLite's error is the cause: {database:?}"
+    );
+
+    // An address already taken.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let error = Sandbox::builder().bind(addr).start().await.unwrap_err();
+    assert_eq!(error.to_string(), format!("cannot listen on {addr}"));
+    let io = error
+        .source()
+        .and_then(|cause| cause.downcast_ref::<std::io::Error>())
+        .unwrap();
+    assert_eq!(io.kind(), std::io::ErrorKind::AddrInUse);
+
+    // A configuration that contradicts itself names the field.
+    let mut pricing = Pricing::default();
+    pricing.premium_usd[2].0 = theopenmoney::PremiumMonths::Three;
+    let error = Sandbox::builder()
+        .pricing(pricing)
+        .start()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid sandbox configuration: pricing.premium_usd must list 3 months exactly once"
+    );
 }

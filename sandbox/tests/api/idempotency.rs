@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use futures_util::future::join_all;
+use futures_util::StreamExt as _;
+use futures_util::stream::FuturesUnordered;
 use serde_json::json;
 use theopenmoney_sandbox::Sandbox;
 
@@ -118,14 +119,23 @@ async fn creates_without_a_key_are_not_deduplicated() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_simultaneous_creates_make_exactly_one_order() {
     let api = Api::start().await;
-    for (round, delay_ms) in [(0, 0), (1, 300)] {
-        api.set_processing_delay(delay_ms).await;
+    for (round, held) in [(0, false), (1, true)] {
+        // Held: the one request that takes the key keeps it until every other one has been
+        // answered (the delay is lifted only then), so all 63 overlap it, whatever the load.
+        api.set_processing_delay(if held { 60_000 } else { 0 })
+            .await;
         let key = key();
         let reference = format!("race-{round}");
         let body = stars(100, &reference);
-        let replies =
-            join_all((0..64).map(|_| api.post(ALPHA, "/api/v1/orders/stars", &body, Some(&key))))
-                .await;
+        let mut pending: FuturesUnordered<_> = (0..64)
+            .map(|_| api.post(ALPHA, "/api/v1/orders/stars", &body, Some(&key)))
+            .collect();
+        let mut replies = Vec::new();
+        while replies.len() < 63 {
+            replies.push(pending.next().await.unwrap());
+        }
+        api.set_processing_delay(0).await;
+        replies.push(pending.next().await.unwrap());
         let mut ids = std::collections::BTreeSet::new();
         let mut in_progress = 0;
         for reply in &replies {
@@ -144,15 +154,12 @@ async fn sixty_four_simultaneous_creates_make_exactly_one_order() {
         let orders = api.all_orders(Some(&reference)).await;
         assert_eq!(orders.len(), 1, "round {round}");
         assert_eq!(orders[0]["order"]["id"].as_i64(), ids.first().copied());
-        if delay_ms > 0 {
-            // With the delay the duplicates overlap the first, and are told to retry.
-            assert!(
-                in_progress > 0,
-                "round {round}: no 409 while a key was in flight"
-            );
+        if held {
+            // Every duplicate overlapped the holder and was told to retry.
+            assert_eq!(in_progress, 63, "round {round}");
+            assert_eq!(replies[63].status, 200, "round {round}");
         }
         // After the race, a retry replays the one order.
-        api.set_processing_delay(0).await;
         let retry = api
             .post(ALPHA, "/api/v1/orders/stars", &body, Some(&key))
             .await;

@@ -126,7 +126,7 @@ async fn estimates_equal_order_prices_exactly() {
     let fee = api.get(ALPHA, "/api/v1/pricing/fee").await;
     assert_eq!(
         fee.data(),
-        &json!({"fee_percent": 3.3, "min_stars": 50, "max_stars": 10000, "premium_months": [3, 6, 12]})
+        &exact(r#"{"fee_percent":3.3,"max_stars":10000,"min_stars":50,"premium_months":[3,6,12]}"#)
     );
 
     for quantity in [50, 100, 777, 10_000] {
@@ -213,21 +213,51 @@ async fn balance_payments_debit_exactly_and_refunds_credit_back() {
     assert_eq!(dec(&transactions.data()["items"][0]["amount_ton"]), price);
 }
 
+/// A JSON value parsed from its exact text (numbers keep every digit: no binary float on the
+/// way, so `0.0000000001` is sent as written, not as `1e-10`).
+fn exact(text: &str) -> Value {
+    let value: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(value.to_string(), text, "not kept digit for digit");
+    value
+}
+
 #[tokio::test]
 async fn top_ups_arrive_through_the_control_surface() {
     let api = Api::start().await;
-    let top_up = |amount: Value| {
+    let top_up = |amount: &str| {
         api.client
             .post(api.url("/_sandbox/partners/beta/top-up"))
-            .json(&json!({ "amount_ton": amount }))
+            .header("content-type", "application/json")
+            .body(json!({ "amount_ton": exact(amount) }).to_string())
     };
-    let reply = api.send(top_up(json!(0.000000001))).await;
+    let reply = api.send(top_up("0.000000001")).await;
     assert_eq!(number(&reply.data()["balance_ton"]), "10.000000001");
-    for bad in [json!(0), json!(-1), json!(0.0000000001), json!("1")] {
-        api.send(top_up(bad))
+    for (bad, rule) in [
+        ("0", "amount_ton must be positive"),
+        ("-1", "amount_ton must be positive"),
+        (
+            "0.0000000001",
+            "amount_ton must have at most 9 decimals (whole nanotons)",
+        ),
+        (
+            "1.0000000001",
+            "amount_ton must have at most 9 decimals (whole nanotons)",
+        ),
+        (
+            "\"1\"",
+            "amount_ton must be a JSON number of TON, such as 12.5",
+        ),
+    ] {
+        let message = api
+            .send(top_up(bad))
             .await
-            .expect_error(422, "VALIDATION_ERROR");
+            .expect_error(422, "VALIDATION_ERROR")
+            .to_owned();
+        assert_eq!(message, rule, "{bad}");
     }
+    // Nothing was credited by the refused ones.
+    let balance = api.get(BETA, "/api/v1/balance").await;
+    assert_eq!(number(&balance.data()["balance_ton"]), "10.000000001");
     let nobody = api
         .client
         .post(api.url("/_sandbox/partners/nobody/top-up"))

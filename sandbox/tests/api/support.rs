@@ -170,6 +170,30 @@ impl Api {
     }
 }
 
+impl Api {
+    /// Waits until a request of `partner` holds `idempotency_key` (as `GET /_sandbox/in-flight`
+    /// reports), so a test orders its requests by what the server did, not by a sleep. Panics
+    /// after 30 s.
+    pub async fn wait_until_in_flight(&self, partner: &str, idempotency_key: &str) {
+        let wanted = json!({"partner": partner, "idempotency_key": idempotency_key});
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let held = self
+                .send(self.client.get(self.url("/_sandbox/in-flight")))
+                .await;
+            if held.data().as_array().unwrap().contains(&wanted) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{idempotency_key} was never in flight: {}",
+                held.text
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
 /// A valid Stars body.
 pub fn stars(quantity: u32, client_reference: &str) -> Value {
     json!({
