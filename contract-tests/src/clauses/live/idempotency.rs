@@ -110,52 +110,34 @@ pub(crate) fn same_key_different_body_422(live: &Live) -> ClauseResult {
     const CLAUSE: Clause = Clause("idempotency/key-reused");
     block_on(async {
         let reference = live.run.reference("reused");
-        let key = fresh_key();
-        let first = live
-            .send(create(
+        // Per create: the first request, then the same key with a different body.
+        let creates = [
+            (
+                "create_stars_order",
                 "/api/v1/orders/stars",
-                &key,
-                &stars_body("pandus", 300, &reference),
-            ))
-            .await;
-        expect(CLAUSE, "create_stars_order", &first, 200, None)?;
-        let other = live
-            .send(create(
-                "/api/v1/orders/stars",
-                &key,
-                &stars_body("pandus", 301, &reference),
-            ))
-            .await;
-        expect(
-            CLAUSE,
-            "create_stars_order",
-            &other,
-            422,
-            Some("IDEMPOTENCY_KEY_REUSED"),
-        )?;
-        let premium_key = fresh_key();
-        let premium = live
-            .send(create(
+                stars_body("pandus", 300, &reference),
+                stars_body("pandus", 301, &reference),
+            ),
+            (
+                "create_premium_order",
                 "/api/v1/orders/premium",
-                &premium_key,
-                &premium_body("pandus", 3, &reference),
-            ))
-            .await;
-        expect(CLAUSE, "create_premium_order", &premium, 200, None)?;
-        let premium_other = live
-            .send(create(
-                "/api/v1/orders/premium",
-                &premium_key,
-                &premium_body("pandus", 12, &reference),
-            ))
-            .await;
-        expect(
-            CLAUSE,
-            "create_premium_order",
-            &premium_other,
-            422,
-            Some("IDEMPOTENCY_KEY_REUSED"),
-        )?;
+                premium_body("pandus", 3, &reference),
+                premium_body("pandus", 12, &reference),
+            ),
+        ];
+        for (operation, path, body, other_body) in &creates {
+            let key = fresh_key();
+            let first = live.send(create(path, &key, body)).await;
+            expect(CLAUSE, operation, &first, 200, None)?;
+            let other = live.send(create(path, &key, other_body)).await;
+            expect(
+                CLAUSE,
+                operation,
+                &other,
+                422,
+                Some("IDEMPOTENCY_KEY_REUSED"),
+            )?;
+        }
         let ids = orders_with(live, CLAUSE, &reference).await?;
         CLAUSE.ensure(ids.len() == 2, "create_stars_order", || {
             format!("a rejected reuse created an order: {ids:?}")
