@@ -80,22 +80,6 @@ impl Client {
         )
     }
 
-    /// Runs one call (see [`Client::call_counted`]).
-    pub(crate) async fn call<T, F, Fut>(
-        &self,
-        operation: &'static str,
-        idempotency_key: Option<&IdempotencyKey>,
-        send: F,
-    ) -> Result<ResponseValue<T>, Error>
-    where
-        F: Fn(GeneratedClient) -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorEnvelope>>>,
-    {
-        self.call_counted(operation, idempotency_key, send)
-            .await
-            .map(|(response, _)| response)
-    }
-
     /// Runs one call: attempts `send` until it succeeds or the retry policy says stop, and
     /// returns the response with the number of attempts made. Every attempt gets a fresh
     /// generated client whose hooks record the response head.

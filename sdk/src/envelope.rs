@@ -26,6 +26,11 @@ impl<T> Envelope<T> {
     }
 }
 
+/// The payload of a successful response.
+pub(crate) fn data<T>(response: progenitor_client::ResponseValue<Envelope<T>>) -> T {
+    response.into_inner().data
+}
+
 /// The literal `true` of a success envelope; `false` does not decode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Success;

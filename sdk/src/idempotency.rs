@@ -166,6 +166,30 @@ pub struct Idempotent<T> {
     pub attempts: u32,
 }
 
+/// Response header set on a replayed idempotent request (IETF idempotency draft).
+const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
+
+/// The result of an idempotent call: its payload, the key it ran under, whether the server
+/// replayed it, and the attempts it took.
+pub(crate) fn idempotent<T>(
+    (response, attempts): (
+        progenitor_client::ResponseValue<crate::envelope::Envelope<T>>,
+        u32,
+    ),
+    key: IdempotencyKey,
+) -> Idempotent<T> {
+    let replayed = response
+        .headers()
+        .get(IDEMPOTENT_REPLAYED)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+    Idempotent {
+        value: crate::envelope::data(response),
+        idempotency_key: key,
+        replayed,
+        attempts,
+    }
+}
+
 impl<T> Idempotent<T> {
     /// The result, dropping the key.
     pub fn into_value(self) -> T {

@@ -10,6 +10,12 @@ extern crate self as theopenmoney;
 #[allow(missing_docs, missing_debug_implementations, unused_imports, clippy::all, rust_2018_idioms)]
 pub mod generated;
 
+/// The partner-facing methods on [`Client`], their inputs, streams and waiters, generated from
+/// the spec by `cargo xtask codegen`. Never edited by hand.
+#[rustfmt::skip]
+#[allow(clippy::all, rust_2018_idioms)]
+mod generated_api;
+
 mod auth;
 mod base_url;
 mod client;
@@ -19,13 +25,13 @@ mod error;
 mod hooks;
 mod idempotency;
 mod ids;
+mod input;
 mod money;
 mod open_enum;
-mod operations;
 mod pagination;
-mod requests;
 mod retry;
 mod schema;
+mod waiter;
 
 pub use auth::ApiKey;
 pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL};
@@ -35,9 +41,11 @@ pub use enums::{
 pub use envelope::{Envelope, Success};
 pub use error::{ApiError, Error, ErrorKind};
 pub use generated::types;
+pub use generated_api::inputs::*;
 pub use hooks::CallContext;
 pub use idempotency::{IdempotencyKey, Idempotent};
 pub use ids::{OrderId, PremiumMonths};
 pub use money::{Decimal, Percent, TonAmount, UsdAmount};
-pub use requests::{NewPremiumOrder, NewStarsOrder, OrderQuery, PageRequest};
+pub use pagination::PageRequest;
 pub use retry::{Decision, RetryBudget, RetryPolicy, Retryability, StopReason, classify, decide};
+pub use waiter::{WaitError, WaitOptions};

@@ -1,14 +1,22 @@
-//! Lazy streams over the paged lists: pages are fetched as the stream is polled.
+//! Offset paging: the page a call asks for, and the lazy stream the generated `x-pagination`
+//! methods build on, which fetches pages as it is polled.
 
 use std::future::Future;
 
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
-use crate::client::Client;
 use crate::error::Error;
-use crate::generated::types::{BalanceTransaction, Order};
-use crate::requests::{OrderQuery, PageRequest};
+
+/// One page: `limit` items after `offset`; unset, the server's defaults. Checked against the
+/// spec's bounds for the operation when the call is made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Items to skip.
+    pub offset: Option<u64>,
+}
 
 /// Page size used by the streams unless the request sets one.
 const STREAM_PAGE_SIZE: u32 = 100;
@@ -21,7 +29,7 @@ fn next_offset(offset: u64, received: usize, total: i64) -> Option<u64> {
 
 /// Every item from `first` on: `fetch` gets each page's request and returns its items and the
 /// total across pages.
-fn paged<T, F, Fut>(
+pub(crate) fn paged<T, F, Fut>(
     first: PageRequest,
     fetch: F,
 ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
@@ -49,45 +57,6 @@ where
     .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
     .try_flatten()
     .boxed()
-}
-
-impl Client {
-    /// Every order matching `query`, newest first, fetched page by page as the stream is
-    /// polled. Offset paging: orders created while streaming can shift later pages.
-    pub fn orders(
-        &self,
-        query: OrderQuery,
-    ) -> impl Stream<Item = Result<Order, Error>> + Send + 'static {
-        let client = self.clone();
-        paged(query.page, move |page| {
-            let (client, query) = (
-                client.clone(),
-                OrderQuery {
-                    page,
-                    ..query.clone()
-                },
-            );
-            async move {
-                let page = client.list_orders(&query).await?;
-                Ok((page.items, page.total))
-            }
-        })
-    }
-
-    /// Every balance transaction, newest first, fetched page by page as the stream is polled.
-    pub fn balance_transactions(
-        &self,
-        first: PageRequest,
-    ) -> impl Stream<Item = Result<BalanceTransaction, Error>> + Send + 'static {
-        let client = self.clone();
-        paged(first, move |page| {
-            let client = client.clone();
-            async move {
-                let page = client.list_balance_transactions(page).await?;
-                Ok((page.items, page.total))
-            }
-        })
-    }
 }
 
 #[cfg(test)]

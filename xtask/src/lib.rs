@@ -2,8 +2,7 @@
 //!
 //! The library half exists so that benchmarks and tests drive the same code as the binary.
 
-pub mod chaos;
+pub mod breaking;
 pub mod codegen;
-pub mod contract;
-pub mod sandbox;
+pub mod launch;
 pub mod workspace;

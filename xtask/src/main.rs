@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::codegen::{self, Mode};
+use xtask::launch::{self, PassThrough};
 use xtask::workspace;
 
 #[derive(Debug, Parser)]
@@ -24,12 +25,16 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Run the sandbox server and print its base URL and partner keys.
-    Sandbox(xtask::sandbox::Args),
-    /// Run the contract suite's live mode against a fresh sandbox or a given URL.
-    Contract(xtask::contract::Args),
-    /// Prove exactly-once order creation through a fault-injecting proxy.
-    Chaos(xtask::chaos::Args),
+    /// Run the sandbox server and print its base URL and partner keys (`theopenmoney-sandbox`).
+    Sandbox(PassThrough),
+    /// Run the contract suite's live mode against a fresh sandbox or a given URL
+    /// (`contract-tests`' `contract-live`).
+    Contract(PassThrough),
+    /// Prove exactly-once order creation through a fault-injecting proxy (`chaos`).
+    Chaos(PassThrough),
+    /// Compare the spec with a base revision: every change, breaking or not, on the wire and
+    /// in the sdk's Rust API; fail when something breaks without a major version bump.
+    Breaking(xtask::breaking::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,9 +44,14 @@ fn main() -> ExitCode {
             let mode = if check { Mode::Check } else { Mode::Write };
             codegen::run(&workspace::root(), mode).map(|report| print!("{}", report.summary(mode)))
         }
-        Task::Sandbox(args) => xtask::sandbox::run(args),
-        Task::Contract(args) => xtask::contract::run(args),
-        Task::Chaos(args) => xtask::chaos::run(args),
+        Task::Sandbox(pass) => launch::sandbox(pass.args),
+        Task::Contract(pass) => launch::run_binary("contract-tests", "contract-live", false, &pass.args),
+        Task::Chaos(pass) => launch::run_binary("chaos", "chaos", false, &pass.args),
+        Task::Breaking(args) => xtask::breaking::run(&workspace::root(), args).and_then(|passed| {
+            passed.then_some(()).ok_or_else(|| {
+                anyhow::anyhow!("breaking changes without a major version bump (see the verdict)")
+            })
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

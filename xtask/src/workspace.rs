@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 pub const SPEC: &str = "openapi/theopenmoney.yaml";
 /// The progenitor client inside the sdk crate.
 pub const SDK_GENERATED: &str = "sdk/src/generated.rs";
+/// The sdk's partner-facing methods, inputs, streams and waiters.
+pub const SDK_API_GENERATED: &str = "sdk/src/generated_api.rs";
 /// The typed httpmock helpers used by the contract suite.
 pub const MOCKS_GENERATED: &str = "contract-tests/src/generated_mocks.rs";
 

@@ -8,15 +8,20 @@ use openapiv3::{OpenAPI, PathItem, ReferenceOr};
 use proc_macro2::TokenStream;
 use progenitor_impl::Generator;
 
+use super::operations::operations as sdk_operations;
 use super::output::header;
+use super::progenitor_shapes::Shapes;
 use super::settings::{SDK_CRATE, generation_settings};
 use super::spec::Spec;
+use super::surface;
 
 /// Both generated files, formatted and headed, not yet written.
 #[derive(Debug)]
 pub struct Generated {
-    /// `sdk/src/generated.rs`.
+    /// `sdk/src/generated.rs`: progenitor's client and types.
     pub sdk: String,
+    /// `sdk/src/generated_api.rs`: the partner-facing methods, inputs, streams and waiters.
+    pub api: String,
     /// `contract-tests/src/generated_mocks.rs`.
     pub mocks: String,
     /// Types in the client's `types` module.
@@ -40,8 +45,11 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
     })?;
     let client = parse(client, "client")?;
     let type_count = count_types(&client);
+    let api = surface::emit(&sdk_operations(spec)?, &Shapes::read(&client))
+        .with_context(|| format!("{}: generating the sdk's methods", spec.display))?;
     Ok(Generated {
         sdk: format!("{}{}", header(spec), prettyplease::unparse(&client)),
+        api: format!("{}{}", header(spec), prettyplease::unparse(&parse(api, "sdk methods")?)),
         mocks: format!(
             "{}{}",
             header(spec),

@@ -3,10 +3,14 @@
 //! Generation is all in memory first; files are written only after every output was produced,
 //! each atomically, so a broken spec never leaves the sdk half-regenerated.
 
+mod extensions;
 mod generate;
+mod operations;
 mod output;
+mod progenitor_shapes;
 mod settings;
 mod spec;
+mod surface;
 pub mod synthetic;
 
 use std::path::Path;
@@ -72,6 +76,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report> {
     let generated = generate(&spec)?;
     let outputs = [
         (workspace::SDK_GENERATED, &generated.sdk),
+        (workspace::SDK_API_GENERATED, &generated.api),
         (workspace::MOCKS_GENERATED, &generated.mocks),
     ];
     let mut files = Vec::new();

@@ -99,7 +99,7 @@ fn envelope_replacements(spec: &OpenAPI) -> Result<Vec<(String, String)>> {
 }
 
 /// The Rust path of the type a `#/components/schemas/X` reference turns into.
-fn type_for_ref(reference: &str) -> String {
+pub(crate) fn type_for_ref(reference: &str) -> String {
     let name = reference.rsplit('/').next().unwrap_or(reference);
     match REPLACEMENTS.iter().find(|(schema, _)| *schema == name) {
         Some((_, target)) => format!("::{SDK_CRATE}::{target}"),

@@ -21,12 +21,59 @@ pub struct Spec {
     pub sha256: String,
     /// The document.
     pub openapi: OpenAPI,
+    /// The file's text, for locating messages.
+    text: String,
 }
 
 impl Spec {
     /// Number of operations across all paths.
     pub fn operation_count(&self) -> usize {
         self.openapi.operations().count()
+    }
+
+    /// Another document under this spec's text, hash and a new display name (for derived specs
+    /// such as the benchmark's scaled ones).
+    pub fn with_document(&self, display: String, openapi: OpenAPI) -> Spec {
+        Spec {
+            display,
+            sha256: self.sha256.clone(),
+            openapi,
+            text: self.text.clone(),
+        }
+    }
+
+    /// `file:line` of `key:` inside the operation `operation_id` (the `operationId` line when the
+    /// key is not found).
+    pub fn locate_in_operation(&self, operation_id: &str, key: &str) -> String {
+        self.locate_in_block(&format!("operationId: {operation_id}"), key)
+    }
+
+    /// `file:line` of `key:` inside the component schema `name`.
+    pub fn locate_in_schema(&self, name: &str, key: &str) -> String {
+        self.locate_in_block(&format!("{name}:"), key)
+    }
+
+    /// The first `key:` after the line starting with `anchor`, within that line's block (lines
+    /// indented at least as deep). Falls back to the anchor's line, then to the file alone.
+    fn locate_in_block(&self, anchor: &str, key: &str) -> String {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let Some(start) = lines
+            .iter()
+            .position(|l| l.trim().trim_start_matches("- ") == anchor)
+        else {
+            return self.display.clone();
+        };
+        let depth = indent(lines[start]);
+        let needle = format!("{key}:");
+        let found = lines[start..]
+            .iter()
+            .enumerate()
+            .skip(1)
+            .take_while(|(_, l)| l.trim().is_empty() || indent(l) >= depth)
+            .find(|(_, l)| l.trim_start().trim_start_matches("- ").starts_with(&needle))
+            .map_or(start, |(offset, _)| start + offset);
+        format!("{}:{}", self.display, found + 1)
     }
 }
 
@@ -61,6 +108,7 @@ pub fn parse_spec(text: &str, display: &str) -> Result<Spec> {
         display: display.to_string(),
         sha256: hex(&Sha256::digest(text.as_bytes())),
         openapi,
+        text: text.to_owned(),
     })
 }
 

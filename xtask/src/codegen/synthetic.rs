@@ -2,6 +2,7 @@
 //! paths and ids, so every shape stays one the generator really meets.
 
 use openapiv3::ReferenceOr;
+use serde_json::Value;
 
 use super::spec::Spec;
 
@@ -42,6 +43,7 @@ pub fn scaled(spec: &Spec, operations: usize) -> Spec {
                         .operation_id
                         .as_ref()
                         .map(|id| format!("{id}_copy{copy}"));
+                    rename_sdk_extensions(&mut op.extensions, copy);
                     kept += 1;
                 }
             }
@@ -56,9 +58,28 @@ pub fn scaled(spec: &Spec, operations: usize) -> Spec {
                 .insert(new_path, ReferenceOr::Item(item));
         }
     }
-    Spec {
-        display: format!("{} (scaled to {operations} operations)", spec.display),
-        sha256: spec.sha256.clone(),
+    spec.with_document(
+        format!("{} (scaled to {operations} operations)", spec.display),
         openapi,
+    )
+}
+
+/// Gives a copy's input type, stream and waiters names of their own, as a real new operation
+/// would have.
+fn rename_sdk_extensions(extensions: &mut indexmap::IndexMap<String, Value>, copy: usize) {
+    if let Some(Value::String(input)) = extensions.get_mut("x-sdk-input") {
+        *input = format!("{input}Copy{copy}");
+    }
+    if let Some(Value::String(stream)) = extensions
+        .get_mut("x-pagination")
+        .and_then(|p| p.get_mut("stream"))
+    {
+        *stream = format!("{stream}_copy{copy}");
+    }
+    if let Some(Value::Object(waiters)) = extensions.get_mut("x-waiters") {
+        *waiters = std::mem::take(waiters)
+            .into_iter()
+            .map(|(name, waiter)| (format!("{name}_copy{copy}"), waiter))
+            .collect();
     }
 }

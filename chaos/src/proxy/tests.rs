@@ -16,7 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
 use super::{Proxy, ProxyConfig};
-use crate::chaos::fault::{Fault, FaultPlan, FaultRates};
+use crate::fault::{Fault, FaultPlan, FaultRates};
 
 const DELAY: Duration = Duration::from_millis(300);
 const BODY: &str = r#"{"ok":true,"data":{"id":1,"status":"pending_payment","padding":"0123456789abcdef0123456789abcdef"}}"#;

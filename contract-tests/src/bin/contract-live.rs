@@ -1,29 +1,31 @@
-//! `cargo xtask contract`: the contract suite's live mode. Without `--base-url` it starts a
-//! fresh in-memory sandbox on a free loopback port and runs the suite against it with the
+//! `contract-live`, what `cargo xtask contract` runs: the contract suite's live mode. Without
+//! `--base-url` it starts a fresh in-memory sandbox on a free loopback port and runs the suite against it with the
 //! sandbox's partner keys (the second partner and the rate-limited one included, so every
 //! clause runs); with `--base-url URL` it targets that server (staging) with the key from
 //! `CONTRACT_API_KEY` (and, when set, `CONTRACT_API_KEY_2` and `CONTRACT_RATE_LIMIT_API_KEY`).
 
-use std::process::Stdio;
+use std::process::{ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use clap::Parser;
 use theopenmoney_sandbox::Sandbox;
 
 /// Options of `cargo xtask contract`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask contract")]
+struct Args {
     /// Target this server (scheme and host, without /api/v1) instead of a fresh sandbox. The
     /// key comes from CONTRACT_API_KEY; the production host is refused unless
     /// CONTRACT_ALLOW_PRODUCTION=1.
     #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    base_url: Option<String>,
     /// Most requests the run may send (sets CONTRACT_REQUEST_BUDGET; default 400).
     #[arg(long, value_name = "N")]
-    pub budget: Option<u32>,
+    budget: Option<u32>,
     /// Passed to the suite's harness: a test-name filter, --nocapture, --test-threads N, …
     #[arg(last = true)]
-    pub harness_args: Vec<String>,
+    harness_args: Vec<String>,
 }
 
 /// The sandbox partners the suite uses: primary, second partner, rate-limited.
@@ -33,8 +35,17 @@ const SANDBOX_KEYS: [(&str, &str); 3] = [
     ("CONTRACT_RATE_LIMIT_API_KEY", "throttled"),
 ];
 
-/// Runs the task.
-pub fn run(args: Args) -> anyhow::Result<()> {
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

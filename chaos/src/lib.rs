@@ -1,4 +1,4 @@
-//! `cargo xtask chaos`: exactly-once order creation, proven through a fault-injecting proxy.
+//! The chaos proof (`cargo xtask chaos`): exactly-once order creation, proven through a fault-injecting proxy.
 //!
 //! Each run starts an in-memory sandbox and a [`proxy`] in front of it, makes `--requests`
 //! `create_stars_order` calls with distinct `client_reference`s through the sdk (at most

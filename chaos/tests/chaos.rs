@@ -1,9 +1,9 @@
 //! The chaos proof, small: a real sandbox, the fault-injecting proxy and the sdk, end to end.
 
 use clap::Parser;
-use xtask::chaos::fault::Fault;
-use xtask::chaos::runner::Strategy;
-use xtask::chaos::{Args, execute};
+use chaos::fault::Fault;
+use chaos::runner::Strategy;
+use chaos::{Args, execute};
 
 fn args(extra: &[&str]) -> Args {
     let base = ["chaos", "--timeout-ms", "250", "--delay-ms", "400"];
@@ -35,7 +35,7 @@ async fn every_call_ends_with_exactly_one_order_under_every_fault_kind() {
     let [sdk] = &outcome.reports[..] else {
         panic!("one run expected")
     };
-    let table = xtask::chaos::report::table(&outcome.reports);
+    let table = chaos::report::table(&outcome.reports);
     assert_eq!(outcome.failures, Vec::<String>::new(), "\n{table}");
     assert_eq!(sdk.strategy, Strategy::Sdk);
     assert_eq!(sdk.calls, 120);
@@ -59,7 +59,7 @@ async fn without_retries_the_same_faults_do_damage() {
     let outcome = execute(&args(&["--requests", "80", "--seed", "5"]))
         .await
         .unwrap();
-    let table = xtask::chaos::report::table(&outcome.reports);
+    let table = chaos::report::table(&outcome.reports);
     let [sdk, give_up, new_key] = &outcome.reports[..] else {
         panic!("three runs expected\n{table}")
     };
