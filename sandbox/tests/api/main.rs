@@ -8,3 +8,4 @@ mod errors;
 mod idempotency;
 mod lifecycle;
 mod partners;
+mod waiters;
