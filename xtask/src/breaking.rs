@@ -72,7 +72,12 @@ pub fn check(root: &Path, base: &str) -> Result<Outcome> {
         .with_context(|| format!("cannot read {}", version::ROOT_MANIFEST))?;
     let head_version = version::sdk_version(&head_root, read(version::SDK_MANIFEST).as_deref())?;
 
-    Ok(Outcome { base_ref: base.to_owned(), comparison, base_version, head_version })
+    Ok(Outcome {
+        base_ref: base.to_owned(),
+        comparison,
+        base_version,
+        head_version,
+    })
 }
 
 /// A spec with nothing in it, for a base that predates the spec.

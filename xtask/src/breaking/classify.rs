@@ -18,12 +18,18 @@ pub struct Impact {
 impl Impact {
     /// A breaking verdict.
     pub fn breaks(why: impl Into<String>) -> Self {
-        Self { breaking: true, why: why.into() }
+        Self {
+            breaking: true,
+            why: why.into(),
+        }
     }
 
     /// A compatible verdict.
     pub fn compatible(why: impl Into<String>) -> Self {
-        Self { breaking: false, why: why.into() }
+        Self {
+            breaking: false,
+            why: why.into(),
+        }
     }
 }
 
@@ -37,15 +43,19 @@ pub struct Context {
 impl Context {
     /// The context of a comparison from `base`.
     pub fn new(base: &Document) -> Self {
-        Self { usage: base.usage() }
+        Self {
+            usage: base.usage(),
+        }
     }
 
     /// Operations whose requests carry the delta's schema (callers write it).
     pub fn sent_by(&self, delta: &Delta) -> BTreeSet<String> {
         match &delta.subject {
-            Subject::Schema { name, .. } => {
-                self.usage.get(name).map(|u| u.requests.clone()).unwrap_or_default()
-            }
+            Subject::Schema { name, .. } => self
+                .usage
+                .get(name)
+                .map(|u| u.requests.clone())
+                .unwrap_or_default(),
             Subject::OperationSchema { op, part, .. } if part.is_request() => {
                 BTreeSet::from([op.clone()])
             }
@@ -56,9 +66,11 @@ impl Context {
     /// Operations whose responses carry the delta's schema (callers read it).
     pub fn returned_by(&self, delta: &Delta) -> BTreeSet<String> {
         match &delta.subject {
-            Subject::Schema { name, .. } => {
-                self.usage.get(name).map(|u| u.responses.clone()).unwrap_or_default()
-            }
+            Subject::Schema { name, .. } => self
+                .usage
+                .get(name)
+                .map(|u| u.responses.clone())
+                .unwrap_or_default(),
             Subject::OperationSchema { op, part, .. } if !part.is_request() => {
                 BTreeSet::from([op.clone()])
             }

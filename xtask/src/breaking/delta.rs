@@ -306,7 +306,8 @@ impl fmt::Display for Fact {
             Self::OperationMoved { from, to } => write!(f, "moved from {from} to {to}"),
             Self::ParamRemoved { required } => write!(f, "removed (was {})", req(*required)),
             Self::ParamAdded { required } => write!(f, "added ({})", req(*required)),
-            Self::ParamRequiredChanged { now_required } | Self::BodyRequiredChanged { now_required } => {
+            Self::ParamRequiredChanged { now_required }
+            | Self::BodyRequiredChanged { now_required } => {
                 write!(f, "now {}", req(*now_required))
             }
             Self::BodyAdded { required } => write!(f, "request body added ({})", req(*required)),
@@ -317,9 +318,13 @@ impl fmt::Display for Fact {
             Self::StatusAdded { .. } => f.write_str("status added"),
             Self::StatusRemoved { .. } => f.write_str("status removed"),
             Self::ResponseBodyChanged { now_has_body: true } => f.write_str("now has a JSON body"),
-            Self::ResponseBodyChanged { now_has_body: false } => f.write_str("JSON body removed"),
+            Self::ResponseBodyChanged {
+                now_has_body: false,
+            } => f.write_str("JSON body removed"),
             Self::AuthChanged { now_required: true } => f.write_str("now needs credentials"),
-            Self::AuthChanged { now_required: false } => f.write_str("no longer needs credentials"),
+            Self::AuthChanged {
+                now_required: false,
+            } => f.write_str("no longer needs credentials"),
             Self::SdkExtension { name, item, change } => match change {
                 ExtensionChange::Added => write!(f, "`{name}` added (`{item}`)"),
                 ExtensionChange::Removed => write!(f, "`{name}` removed (`{item}`)"),
@@ -348,20 +353,26 @@ impl fmt::Display for SchemaChange {
             Self::EnumValueAdded { value, open } => {
                 write!(f, "{} enum value {value} added", openness(*open))
             }
-            Self::Constraint { keyword, from, to, .. } => write!(
+            Self::Constraint {
+                keyword, from, to, ..
+            } => write!(
                 f,
                 "`{keyword}` {} → {}",
                 from.as_deref().unwrap_or("(none)"),
                 to.as_deref().unwrap_or("(none)")
             ),
             Self::NullableChanged { now_nullable: true } => f.write_str("now nullable"),
-            Self::NullableChanged { now_nullable: false } => f.write_str("no longer nullable"),
+            Self::NullableChanged {
+                now_nullable: false,
+            } => f.write_str("no longer nullable"),
             Self::RefChanged { from, to, .. } => write!(f, "`$ref` {from} → {to}"),
             Self::Inlined { from, to } => write!(
                 f,
                 "{} → {}",
-                from.as_deref().map_or("inline schema".into(), |n| format!("`$ref` {n}")),
-                to.as_deref().map_or("inline schema".into(), |n| format!("`$ref` {n}"))
+                from.as_deref()
+                    .map_or("inline schema".into(), |n| format!("`$ref` {n}")),
+                to.as_deref()
+                    .map_or("inline schema".into(), |n| format!("`$ref` {n}"))
             ),
             Self::StringNewtype { now_newtype: true } => {
                 f.write_str("string gains its first length/pattern rule")
@@ -369,8 +380,12 @@ impl fmt::Display for SchemaChange {
             Self::StringNewtype { now_newtype: false } => {
                 f.write_str("string loses its last length/pattern rule")
             }
-            Self::SdkDefault { now_defaulted: true } => f.write_str("now in `x-sdk-defaults`"),
-            Self::SdkDefault { now_defaulted: false } => f.write_str("no longer in `x-sdk-defaults`"),
+            Self::SdkDefault {
+                now_defaulted: true,
+            } => f.write_str("now in `x-sdk-defaults`"),
+            Self::SdkDefault {
+                now_defaulted: false,
+            } => f.write_str("no longer in `x-sdk-defaults`"),
         }
     }
 }

@@ -105,7 +105,8 @@ impl Document {
 
     /// The component schema called `name`.
     pub fn schema(&self, name: &str) -> Option<&Value> {
-        self.root.pointer(&format!("/components/schemas/{}", escape_pointer(name)))
+        self.root
+            .pointer(&format!("/components/schemas/{}", escape_pointer(name)))
     }
 
     /// Names of the component schemas.
@@ -131,10 +132,10 @@ impl Document {
                 let Some(op) = item.get(method) else { continue };
                 let security = op.get("security").or(global_security);
                 out.push(Operation {
-                    id: op
-                        .get("operationId")
-                        .and_then(Value::as_str)
-                        .map_or_else(|| format!("{} {path}", method.to_uppercase()), str::to_owned),
+                    id: op.get("operationId").and_then(Value::as_str).map_or_else(
+                        || format!("{} {path}", method.to_uppercase()),
+                        str::to_owned,
+                    ),
                     method: method.to_uppercase(),
                     path: path.clone(),
                     params: self.params(path_params, op.get("parameters")),
@@ -173,7 +174,9 @@ impl Document {
         let content = body.get("content").and_then(Value::as_object);
         Body {
             required: body.get("required") == Some(&Value::Bool(true)),
-            media_types: content.map(|c| c.keys().cloned().collect()).unwrap_or_default(),
+            media_types: content
+                .map(|c| c.keys().cloned().collect())
+                .unwrap_or_default(),
             schema: content.and_then(json_schema),
         }
     }
@@ -207,10 +210,18 @@ impl Document {
                 self.reach(schema, &mut responses);
             }
             for name in requests {
-                usage.entry(name).or_default().requests.insert(op.id.clone());
+                usage
+                    .entry(name)
+                    .or_default()
+                    .requests
+                    .insert(op.id.clone());
             }
             for name in responses {
-                usage.entry(name).or_default().responses.insert(op.id.clone());
+                usage
+                    .entry(name)
+                    .or_default()
+                    .responses
+                    .insert(op.id.clone());
             }
         }
         usage
@@ -221,10 +232,10 @@ impl Document {
         match value {
             Value::Object(map) => {
                 if let Some(name) = ref_of(value).and_then(schema_ref_name) {
-                    if out.insert(name.to_owned()) {
-                        if let Some(target) = self.schema(name) {
-                            self.reach(target, out);
-                        }
+                    if out.insert(name.to_owned())
+                        && let Some(target) = self.schema(name)
+                    {
+                        self.reach(target, out);
                     }
                     return;
                 }
@@ -253,7 +264,11 @@ fn escape_pointer(segment: &str) -> String {
 }
 
 fn str_field(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The schema of the JSON media type (`application/json`, `…+json`) of a `content` map.
@@ -272,7 +287,9 @@ fn needs_auth(security: Option<&Value>) -> bool {
     match security.and_then(Value::as_array) {
         Some(options) => {
             !options.is_empty()
-                && !options.iter().any(|o| o.as_object().is_some_and(Map::is_empty))
+                && !options
+                    .iter()
+                    .any(|o| o.as_object().is_some_and(Map::is_empty))
         }
         None => false,
     }

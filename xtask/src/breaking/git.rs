@@ -7,7 +7,10 @@ use anyhow::{Context, Result, bail};
 
 /// The latest `v*` tag reachable from `HEAD`, else `HEAD`.
 pub fn default_base(root: &Path) -> Result<String> {
-    let out = git(root, &["describe", "--tags", "--abbrev=0", "--match", "v*", "HEAD"])?;
+    let out = git(
+        root,
+        &["describe", "--tags", "--abbrev=0", "--match", "v*", "HEAD"],
+    )?;
     Ok(if out.status.success() {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     } else {
@@ -20,7 +23,10 @@ pub fn show(root: &Path, rev: &str, path: &str) -> Result<Option<String>> {
     let commit = format!("{rev}^{{commit}}");
     let out = git(root, &["rev-parse", "--verify", "--quiet", &commit])?;
     if !out.status.success() {
-        bail!("`{rev}` is not a commit of the repository at {}", root.display());
+        bail!(
+            "`{rev}` is not a commit of the repository at {}",
+            root.display()
+        );
     }
     let object = format!("{rev}:{path}");
     if !git(root, &["cat-file", "-e", &object])?.status.success() {
@@ -28,7 +34,10 @@ pub fn show(root: &Path, rev: &str, path: &str) -> Result<Option<String>> {
     }
     let out = git(root, &["show", &object])?;
     if !out.status.success() {
-        bail!("git show {object}: {}", String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "git show {object}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     String::from_utf8(out.stdout)
         .map(Some)

@@ -52,7 +52,10 @@ impl Change {
 }
 
 fn list(ops: &BTreeSet<String>) -> String {
-    ops.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+    ops.iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every change between two specs.
@@ -119,9 +122,16 @@ impl Outcome {
         let total = self.comparison.changes.len();
         let (breaking, wire, rust) = self.comparison.counts();
         let (base, head) = (&self.base_version, &self.head_version);
-        let step = if base == head { format!("version {head} unchanged") } else { format!("version {base} → {head}") };
+        let step = if base == head {
+            format!("version {head} unchanged")
+        } else {
+            format!("version {base} → {head}")
+        };
         if total == 0 {
-            return format!("verdict vs `{}`: ok, spec unchanged ({step})", self.base_ref);
+            return format!(
+                "verdict vs `{}`: ok, spec unchanged ({step})",
+                self.base_ref
+            );
         }
         if breaking == 0 {
             return format!(
@@ -133,7 +143,10 @@ impl Outcome {
             "{breaking} of {total} change(s) break partners (wire {wire}, Rust API {rust})"
         );
         if self.passes() {
-            format!("verdict vs `{}`: ok, {what}; {step} is a major bump", self.base_ref)
+            format!(
+                "verdict vs `{}`: ok, {what}; {step} is a major bump",
+                self.base_ref
+            )
         } else {
             format!(
                 "verdict vs `{}`: FAIL, {what}; {step}: needs at least {}",

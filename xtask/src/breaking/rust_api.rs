@@ -79,7 +79,9 @@ fn shape(schema: &str, delta: &Delta, ctx: &Context) -> Shape {
     } else if is_envelope(schema) {
         Shape::Envelope
     } else {
-        Shape::Generated { built_by_callers: !ctx.sent_by(delta).is_empty() }
+        Shape::Generated {
+            built_by_callers: !ctx.sent_by(delta).is_empty(),
+        }
     }
 }
 
@@ -94,9 +96,12 @@ pub fn classify(delta: &Delta, ctx: &Context) -> Impact {
                 generated(&format!("`{}`", rust_type(name)), at, change, false)
             }
             Shape::Envelope => Impact::compatible("`Envelope<T>` keeps only `data`"),
-            Shape::Generated { built_by_callers } => {
-                generated(&format!("`{}`", rust_type(name)), at, change, built_by_callers)
-            }
+            Shape::Generated { built_by_callers } => generated(
+                &format!("`{}`", rust_type(name)),
+                at,
+                change,
+                built_by_callers,
+            ),
         },
         (Subject::Schema { name, .. }, Fact::SchemaRemoved) => match shape(name, delta, ctx) {
             Shape::Generated { .. } => Impact::breaks(format!("`{}` is gone", rust_type(name))),
@@ -117,16 +122,16 @@ pub fn classify(delta: &Delta, ctx: &Context) -> Impact {
 fn operation(op: &str, fact: &Fact) -> Impact {
     use Impact as I;
     match fact {
-        Fact::OperationRemoved { .. } => {
-            I::breaks(format!("`Client::{op}` is gone, with its streams and waiters"))
-        }
+        Fact::OperationRemoved { .. } => I::breaks(format!(
+            "`Client::{op}` is gone, with its streams and waiters"
+        )),
         Fact::OperationAdded { .. } => I::compatible(format!("new method `Client::{op}`")),
         Fact::OperationRenamed { to } => {
             I::breaks(format!("`Client::{op}` becomes `Client::{to}`"))
         }
-        Fact::OperationMoved { .. } => {
-            I::compatible(format!("`Client::{op}` keeps its signature; only the URL it calls changes"))
-        }
+        Fact::OperationMoved { .. } => I::compatible(format!(
+            "`Client::{op}` keeps its signature; only the URL it calls changes"
+        )),
         Fact::AuthChanged { .. } => {
             I::compatible("credentials are client configuration: no signature changes")
         }
@@ -168,9 +173,9 @@ fn operation_part(op: &str, part: &Part, fact: &Fact) -> Impact {
         Fact::ParamRequiredChanged { .. } => I::breaks(format!(
             "the parameter moves between the positional arguments and the input struct of `Client::{op}`"
         )),
-        Fact::BodyAdded { .. } | Fact::BodyRemoved | Fact::BodyRequiredChanged { .. } => {
-            I::breaks(format!("the arguments of `Client::{op}` change (its input builder)"))
-        }
+        Fact::BodyAdded { .. } | Fact::BodyRemoved | Fact::BodyRequiredChanged { .. } => I::breaks(
+            format!("the arguments of `Client::{op}` change (its input builder)"),
+        ),
         Fact::BodyMediaTypesChanged { .. } => {
             I::breaks(format!("`Client::{op}` sends another kind of body"))
         }
@@ -212,12 +217,20 @@ fn operation_schema(op: &str, part: &Part, at: &str, change: &SchemaChange) -> I
 fn generated(ty: &str, at: &str, change: &SchemaChange, built_by_callers: bool) -> Impact {
     use Impact as I;
     use SchemaChange as C;
-    let field = if at.is_empty() { ty.to_owned() } else { format!("{ty}, `{at}`") };
+    let field = if at.is_empty() {
+        ty.to_owned()
+    } else {
+        format!("`{at}` of {ty}")
+    };
     match change {
         C::PropertyRemoved { .. } => I::breaks(format!("field {field} is gone")),
         C::PropertyAdded { required } if built_by_callers => I::breaks(format!(
             "new pub field {field}: a struct literal of it stops compiling{}",
-            if *required { ", and the input builder's `new` takes it unless `x-sdk-defaults` fills it" } else { " (the input builder only gains a setter)" }
+            if *required {
+                ", and the input builder's `new` takes it unless `x-sdk-defaults` fills it"
+            } else {
+                " (the input builder only gains a setter)"
+            }
         )),
         C::PropertyAdded { .. } => I::compatible(format!(
             "new pub field {field}: code reading responses is unaffected; only a struct literal of it (a test fixture) needs it"
@@ -237,9 +250,9 @@ fn generated(ty: &str, at: &str, change: &SchemaChange, built_by_callers: bool) 
         C::EnumValueAdded { value, .. } => I::breaks(format!(
             "{field}: a new variant for {value}; generated enums are not `#[non_exhaustive]`, so an exhaustive `match` stops compiling"
         )),
-        C::Constraint { keyword, .. } if keyword == "enum" => {
-            I::breaks(format!("{field} changes between `String` and a generated enum"))
-        }
+        C::Constraint { keyword, .. } if keyword == "enum" => I::breaks(format!(
+            "{field} changes between `String` and a generated enum"
+        )),
         C::Constraint { .. } => I::compatible(format!(
             "{field} keeps its Rust type; the rule is checked at run time"
         )),
@@ -251,12 +264,12 @@ fn generated(ty: &str, at: &str, change: &SchemaChange, built_by_callers: bool) 
             rust_type(from),
             rust_type(to)
         )),
-        C::Inlined { .. } => {
-            I::breaks(format!("{field} changes between a named type and a generated one"))
-        }
-        C::StringNewtype { .. } => {
-            I::breaks(format!("{field} changes between `String` and a checked newtype"))
-        }
+        C::Inlined { .. } => I::breaks(format!(
+            "{field} changes between a named type and a generated one"
+        )),
+        C::StringNewtype { .. } => I::breaks(format!(
+            "{field} changes between `String` and a checked newtype"
+        )),
         C::SdkDefault { .. } if built_by_callers => I::breaks(format!(
             "the input builder's `new` gains or loses the argument for {field}"
         )),

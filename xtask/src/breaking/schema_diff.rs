@@ -62,10 +62,10 @@ fn shape<'a>(doc: &'a Document, schema: &'a Value) -> Shape<'a> {
     }
     for keyword in ["anyOf", "oneOf", "allOf"] {
         if let Some(parts) = schema.get(keyword).and_then(Value::as_array) {
-            if keyword != "allOf" {
-                if let Some(values) = open_enum_values(doc, parts) {
-                    return Shape::OpenEnum(values);
-                }
+            if keyword != "allOf"
+                && let Some(values) = open_enum_values(doc, parts)
+            {
+                return Shape::OpenEnum(values);
             }
             return Shape::Composite(keyword, parts);
         }
@@ -120,10 +120,20 @@ fn shape_name(shape: &Shape<'_>) -> String {
 }
 
 fn join(at: &str, segment: &str) -> String {
-    if at.is_empty() { segment.to_owned() } else { format!("{at}.{segment}") }
+    if at.is_empty() {
+        segment.to_owned()
+    } else {
+        format!("{at}.{segment}")
+    }
 }
 
-fn walk(sides: Sides<'_>, base: &Value, head: &Value, at: &str, out: &mut Vec<(String, SchemaChange)>) {
+fn walk(
+    sides: Sides<'_>,
+    base: &Value,
+    head: &Value,
+    at: &str,
+    out: &mut Vec<(String, SchemaChange)>,
+) {
     let mut here = Vec::new();
     walk_into(sides, base, head, at, &mut here, out);
     out.extend(here.into_iter().map(|change| (at.to_owned(), change)));
@@ -145,16 +155,26 @@ fn walk_into(
                     (Some(b), Some(h)) => strip_annotations(b) == strip_annotations(h),
                     _ => false,
                 };
-                here.push(SchemaChange::RefChanged { from: from.into(), to: to.into(), same_shape });
+                here.push(SchemaChange::RefChanged {
+                    from: from.into(),
+                    to: to.into(),
+                    same_shape,
+                });
             }
             return;
         }
         (Shape::Ref(from), _) => {
-            here.push(SchemaChange::Inlined { from: Some(from.into()), to: None });
+            here.push(SchemaChange::Inlined {
+                from: Some(from.into()),
+                to: None,
+            });
             return walk_into(sides, sides.base.resolve(base), head, at, here, out);
         }
         (_, Shape::Ref(to)) => {
-            here.push(SchemaChange::Inlined { from: None, to: Some(to.into()) });
+            here.push(SchemaChange::Inlined {
+                from: None,
+                to: Some(to.into()),
+            });
             return walk_into(sides, base, sides.head.resolve(head), at, here, out);
         }
         _ => {}
@@ -164,29 +184,38 @@ fn walk_into(
     match (&b_shape, &h_shape) {
         (Shape::OpenEnum(b), Shape::OpenEnum(h)) => compare_values(b, h, true, here),
         (Shape::Enum(bt, b), Shape::Enum(ht, h)) if bt == ht => compare_values(b, h, false, here),
-        (Shape::Enum(bt, b), Shape::Scalar(ht)) if bt == ht => here.push(SchemaChange::Constraint {
-            keyword: "enum".into(),
-            from: Some(json_list(b)),
-            to: None,
-            direction: Tightening::Loosened,
-        }),
-        (Shape::Scalar(bt), Shape::Enum(ht, h)) if bt == ht => here.push(SchemaChange::Constraint {
-            keyword: "enum".into(),
-            from: None,
-            to: Some(json_list(h)),
-            direction: Tightening::Tightened,
-        }),
+        (Shape::Enum(bt, b), Shape::Scalar(ht)) if bt == ht => {
+            here.push(SchemaChange::Constraint {
+                keyword: "enum".into(),
+                from: Some(json_list(b)),
+                to: None,
+                direction: Tightening::Loosened,
+            })
+        }
+        (Shape::Scalar(bt), Shape::Enum(ht, h)) if bt == ht => {
+            here.push(SchemaChange::Constraint {
+                keyword: "enum".into(),
+                from: None,
+                to: Some(json_list(h)),
+                direction: Tightening::Tightened,
+            })
+        }
         (Shape::Scalar(bt), Shape::Scalar(ht)) if bt == ht => {
             compare_bounds(base, head, here);
             if bt == "string" && is_newtype(base) != is_newtype(head) {
-                here.push(SchemaChange::StringNewtype { now_newtype: is_newtype(head) });
+                here.push(SchemaChange::StringNewtype {
+                    now_newtype: is_newtype(head),
+                });
             }
         }
         (Shape::Object, Shape::Object) => compare_objects(sides, base, head, at, here, out),
         (Shape::Array, Shape::Array) => {
             compare_bounds(base, head, here);
             let none = Value::Null;
-            let (b, h) = (base.get("items").unwrap_or(&none), head.get("items").unwrap_or(&none));
+            let (b, h) = (
+                base.get("items").unwrap_or(&none),
+                head.get("items").unwrap_or(&none),
+            );
             walk(sides, b, h, &format!("{at}[]"), out);
         }
         (Shape::Composite(bk, b), Shape::Composite(hk, h)) if bk == hk && b.len() == h.len() => {
@@ -198,7 +227,12 @@ fn walk_into(
         _ => {
             let (from, to) = (shape_name(&b_shape), shape_name(&h_shape));
             let (widened, narrowed) = numeric_widening(&from, &to);
-            here.push(SchemaChange::TypeChanged { from, to, widened, narrowed });
+            here.push(SchemaChange::TypeChanged {
+                from,
+                to,
+                widened,
+                narrowed,
+            });
         }
     }
 }
@@ -206,16 +240,24 @@ fn walk_into(
 fn compare_nullable(base: &Value, head: &Value, here: &mut Vec<SchemaChange>) {
     let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
     if nullable(base) != nullable(head) {
-        here.push(SchemaChange::NullableChanged { now_nullable: nullable(head) });
+        here.push(SchemaChange::NullableChanged {
+            now_nullable: nullable(head),
+        });
     }
 }
 
 fn compare_values(base: &[Value], head: &[Value], open: bool, here: &mut Vec<SchemaChange>) {
     for value in base.iter().filter(|v| !head.contains(v)) {
-        here.push(SchemaChange::EnumValueRemoved { value: value.to_string(), open });
+        here.push(SchemaChange::EnumValueRemoved {
+            value: value.to_string(),
+            open,
+        });
     }
     for value in head.iter().filter(|v| !base.contains(v)) {
-        here.push(SchemaChange::EnumValueAdded { value: value.to_string(), open });
+        here.push(SchemaChange::EnumValueAdded {
+            value: value.to_string(),
+            open,
+        });
     }
 }
 
@@ -235,7 +277,12 @@ fn compare_bounds(base: &Value, head: &Value, here: &mut Vec<SchemaChange>) {
             here.push(constraint(base, head, keyword, direction));
         }
     }
-    for keyword in ["pattern", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"] {
+    for keyword in [
+        "pattern",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+    ] {
         let (b, h) = (base.get(keyword), head.get(keyword));
         if b != h {
             let direction = match (b, h) {
@@ -275,21 +322,47 @@ fn compare_objects(
     for (name, b) in &b_props {
         let here = join(at, name);
         let Some(h) = h_props.iter().find(|(n, _)| n == name).map(|(_, h)| h) else {
-            out.push((here, SchemaChange::PropertyRemoved { required: b_req.contains(name) }));
+            out.push((
+                here,
+                SchemaChange::PropertyRemoved {
+                    required: b_req.contains(name),
+                },
+            ));
             continue;
         };
         walk(sides, b, h, &here, out);
         if b_req.contains(name) != h_req.contains(name) {
-            out.push((here.clone(), SchemaChange::RequiredChanged { now_required: h_req.contains(name) }));
+            out.push((
+                here.clone(),
+                SchemaChange::RequiredChanged {
+                    now_required: h_req.contains(name),
+                },
+            ));
         }
         if b_def.contains(name) != h_def.contains(name) {
-            out.push((here, SchemaChange::SdkDefault { now_defaulted: h_def.contains(name) }));
+            out.push((
+                here,
+                SchemaChange::SdkDefault {
+                    now_defaulted: h_def.contains(name),
+                },
+            ));
         }
     }
-    for (name, _) in h_props.iter().filter(|(n, _)| !b_props.iter().any(|(b, _)| b == n)) {
-        out.push((join(at, name), SchemaChange::PropertyAdded { required: h_req.contains(name) }));
+    for (name, _) in h_props
+        .iter()
+        .filter(|(n, _)| !b_props.iter().any(|(b, _)| b == n))
+    {
+        out.push((
+            join(at, name),
+            SchemaChange::PropertyAdded {
+                required: h_req.contains(name),
+            },
+        ));
     }
-    match (base.get("additionalProperties"), head.get("additionalProperties")) {
+    match (
+        base.get("additionalProperties"),
+        head.get("additionalProperties"),
+    ) {
         (Some(b), Some(h)) if b.is_object() && h.is_object() => {
             walk(sides, b, h, &join(at, "*"), out);
         }
@@ -303,7 +376,12 @@ fn compare_objects(
                 _ => Tightening::Changed,
             };
             let keyword = "additionalProperties".to_owned();
-            here.push(SchemaChange::Constraint { keyword, from, to, direction });
+            here.push(SchemaChange::Constraint {
+                keyword,
+                from,
+                to,
+                direction,
+            });
         }
         _ => {}
     }
@@ -321,7 +399,12 @@ fn names_in(schema: &Value, key: &str) -> BTreeSet<String> {
     schema
         .get(key)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 

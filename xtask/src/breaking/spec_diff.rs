@@ -33,19 +33,27 @@ pub fn diff(base: &Document, head: &Document) -> Vec<Delta> {
         };
         let Some(h) = same_id.or_else(renamed) else {
             let endpoint = endpoint(b);
-            out.push(Delta { subject, fact: Fact::OperationRemoved { endpoint } });
+            out.push(Delta {
+                subject,
+                fact: Fact::OperationRemoved { endpoint },
+            });
             continue;
         };
         matched_head.insert(h.id.clone());
         if h.id != b.id {
-            out.push(Delta { subject, fact: Fact::OperationRenamed { to: h.id.clone() } });
+            out.push(Delta {
+                subject,
+                fact: Fact::OperationRenamed { to: h.id.clone() },
+            });
         }
         diff_operation(sides, b, h, &mut out);
     }
     for h in head_ops.iter().filter(|h| !matched_head.contains(&h.id)) {
         out.push(Delta {
             subject: Subject::Operation { op: h.id.clone() },
-            fact: Fact::OperationAdded { endpoint: endpoint(h) },
+            fact: Fact::OperationAdded {
+                endpoint: endpoint(h),
+            },
         });
     }
     diff_components(sides, &mut out);
@@ -61,12 +69,23 @@ fn diff_operation(sides: Sides<'_>, b: &Operation, h: &Operation, out: &mut Vec<
     let op = b.id.clone();
     let whole = || Subject::Operation { op: op.clone() };
     if (&b.method, &b.path) != (&h.method, &h.path) {
-        let fact = Fact::OperationMoved { from: endpoint(b), to: endpoint(h) };
-        out.push(Delta { subject: whole(), fact });
+        let fact = Fact::OperationMoved {
+            from: endpoint(b),
+            to: endpoint(h),
+        };
+        out.push(Delta {
+            subject: whole(),
+            fact,
+        });
     }
     if b.needs_auth != h.needs_auth {
-        let fact = Fact::AuthChanged { now_required: h.needs_auth };
-        out.push(Delta { subject: whole(), fact });
+        let fact = Fact::AuthChanged {
+            now_required: h.needs_auth,
+        };
+        out.push(Delta {
+            subject: whole(),
+            fact,
+        });
     }
     let part_subject = |part: &Part, at: &str| Subject::OperationSchema {
         op: op.clone(),
@@ -75,29 +94,60 @@ fn diff_operation(sides: Sides<'_>, b: &Operation, h: &Operation, out: &mut Vec<
     };
     let schema_changes = |part: Part, base: &Value, head: &Value, out: &mut Vec<Delta>| {
         for (at, change) in schema_diff::compare(sides, base, head) {
-            out.push(Delta { subject: part_subject(&part, &at), fact: Fact::Schema(change) });
+            out.push(Delta {
+                subject: part_subject(&part, &at),
+                fact: Fact::Schema(change),
+            });
         }
     };
 
     for bp in &b.params {
-        let part = Part::Param { name: bp.name.clone(), location: bp.location.clone() };
-        let Some(hp) = h.params.iter().find(|p| (&p.name, &p.location) == (&bp.name, &bp.location))
+        let part = Part::Param {
+            name: bp.name.clone(),
+            location: bp.location.clone(),
+        };
+        let Some(hp) = h
+            .params
+            .iter()
+            .find(|p| (&p.name, &p.location) == (&bp.name, &bp.location))
         else {
-            let fact = Fact::ParamRemoved { required: bp.required };
-            out.push(Delta { subject: part_subject(&part, ""), fact });
+            let fact = Fact::ParamRemoved {
+                required: bp.required,
+            };
+            out.push(Delta {
+                subject: part_subject(&part, ""),
+                fact,
+            });
             continue;
         };
         if bp.required != hp.required {
-            let fact = Fact::ParamRequiredChanged { now_required: hp.required };
-            out.push(Delta { subject: part_subject(&part, ""), fact });
+            let fact = Fact::ParamRequiredChanged {
+                now_required: hp.required,
+            };
+            out.push(Delta {
+                subject: part_subject(&part, ""),
+                fact,
+            });
         }
         schema_changes(part, &bp.schema, &hp.schema, out);
     }
     for hp in &h.params {
-        if !b.params.iter().any(|p| (&p.name, &p.location) == (&hp.name, &hp.location)) {
-            let part = Part::Param { name: hp.name.clone(), location: hp.location.clone() };
-            let fact = Fact::ParamAdded { required: hp.required };
-            out.push(Delta { subject: part_subject(&part, ""), fact });
+        if !b
+            .params
+            .iter()
+            .any(|p| (&p.name, &p.location) == (&hp.name, &hp.location))
+        {
+            let part = Part::Param {
+                name: hp.name.clone(),
+                location: hp.location.clone(),
+            };
+            let fact = Fact::ParamAdded {
+                required: hp.required,
+            };
+            out.push(Delta {
+                subject: part_subject(&part, ""),
+                fact,
+            });
         }
     }
 
@@ -105,21 +155,37 @@ fn diff_operation(sides: Sides<'_>, b: &Operation, h: &Operation, out: &mut Vec<
     match (&b.body, &h.body) {
         (None, None) => {}
         (None, Some(hb)) => {
-            let fact = Fact::BodyAdded { required: hb.required };
-            out.push(Delta { subject: part_subject(&body, ""), fact });
+            let fact = Fact::BodyAdded {
+                required: hb.required,
+            };
+            out.push(Delta {
+                subject: part_subject(&body, ""),
+                fact,
+            });
         }
-        (Some(_), None) => out.push(Delta { subject: part_subject(&body, ""), fact: Fact::BodyRemoved }),
+        (Some(_), None) => out.push(Delta {
+            subject: part_subject(&body, ""),
+            fact: Fact::BodyRemoved,
+        }),
         (Some(bb), Some(hb)) => {
             if bb.required != hb.required {
-                let fact = Fact::BodyRequiredChanged { now_required: hb.required };
-                out.push(Delta { subject: part_subject(&body, ""), fact });
+                let fact = Fact::BodyRequiredChanged {
+                    now_required: hb.required,
+                };
+                out.push(Delta {
+                    subject: part_subject(&body, ""),
+                    fact,
+                });
             }
             if bb.media_types != hb.media_types {
                 let fact = Fact::BodyMediaTypesChanged {
                     from: bb.media_types.iter().cloned().collect(),
                     to: hb.media_types.iter().cloned().collect(),
                 };
-                out.push(Delta { subject: part_subject(&body, ""), fact });
+                out.push(Delta {
+                    subject: part_subject(&body, ""),
+                    fact,
+                });
             }
             if let (Some(bs), Some(hs)) = (&bb.schema, &hb.schema) {
                 schema_changes(body, bs, hs, out);
@@ -134,16 +200,27 @@ fn diff_operation(sides: Sides<'_>, b: &Operation, h: &Operation, out: &mut Vec<
         match (b.responses.get(status), h.responses.get(status)) {
             (Some(_), None) => {
                 let fact = Fact::StatusRemoved { success };
-                out.push(Delta { subject: part_subject(&part, ""), fact });
+                out.push(Delta {
+                    subject: part_subject(&part, ""),
+                    fact,
+                });
             }
             (None, Some(_)) => {
                 let fact = Fact::StatusAdded { success };
-                out.push(Delta { subject: part_subject(&part, ""), fact });
+                out.push(Delta {
+                    subject: part_subject(&part, ""),
+                    fact,
+                });
             }
             (Some(Some(bs)), Some(Some(hs))) => schema_changes(part, bs, hs, out),
             (Some(bs), Some(hs)) if bs.is_some() != hs.is_some() => {
-                let fact = Fact::ResponseBodyChanged { now_has_body: hs.is_some() };
-                out.push(Delta { subject: part_subject(&part, ""), fact });
+                let fact = Fact::ResponseBodyChanged {
+                    now_has_body: hs.is_some(),
+                };
+                out.push(Delta {
+                    subject: part_subject(&part, ""),
+                    fact,
+                });
             }
             _ => {}
         }
@@ -151,7 +228,10 @@ fn diff_operation(sides: Sides<'_>, b: &Operation, h: &Operation, out: &mut Vec<
 
     for (name, item, change) in extension_changes(b, h) {
         let fact = Fact::SdkExtension { name, item, change };
-        out.push(Delta { subject: whole(), fact });
+        out.push(Delta {
+            subject: whole(),
+            fact,
+        });
     }
 }
 
@@ -186,9 +266,15 @@ fn extension_changes(b: &Operation, h: &Operation) -> Vec<(String, String, Exten
     let names: BTreeSet<&String> = bw.keys().chain(hw.keys()).collect();
     for name in names {
         let as_item = |w: Option<&Value>| w.map(|v| (format!("wait_for_{name}"), v.clone()));
-        if let Some(change) = item_change(as_item(bw.get(name)).as_ref(), as_item(hw.get(name)).as_ref())
-        {
-            out.push((format!("{WAITERS}.{name}"), format!("wait_for_{name}"), change));
+        if let Some(change) = item_change(
+            as_item(bw.get(name)).as_ref(),
+            as_item(hw.get(name)).as_ref(),
+        ) {
+            out.push((
+                format!("{WAITERS}.{name}"),
+                format!("wait_for_{name}"),
+                change,
+            ));
         }
     }
     out
@@ -197,7 +283,10 @@ fn extension_changes(b: &Operation, h: &Operation) -> Vec<(String, String, Exten
 /// The operation's input type: `x-sdk-input`, else the generator's default name (`…Input` for
 /// a body, `…Query` for optional query parameters); `None` when it takes neither.
 fn input_type(op: &Operation) -> Option<String> {
-    let has_options = op.params.iter().any(|p| p.location == "query" && !p.required);
+    let has_options = op
+        .params
+        .iter()
+        .any(|p| p.location == "query" && !p.required);
     let suffix = if op.body.is_some() {
         "Input"
     } else if has_options {
@@ -205,7 +294,11 @@ fn input_type(op: &Operation) -> Option<String> {
     } else {
         return None;
     };
-    let named = op.extensions.get(INPUT).and_then(Value::as_str).map(str::to_owned);
+    let named = op
+        .extensions
+        .get(INPUT)
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     Some(named.unwrap_or_else(|| format!("{}{suffix}", pascal(&op.id))))
 }
 
@@ -216,17 +309,25 @@ fn pascal(snake: &str) -> String {
         .filter(|s| !s.is_empty())
         .map(|s| {
             let mut chars = s.chars();
-            chars.next().map(|f| f.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|f| f.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
 
-fn item_change(b: Option<&(String, Value)>, h: Option<&(String, Value)>) -> Option<ExtensionChange> {
+fn item_change(
+    b: Option<&(String, Value)>,
+    h: Option<&(String, Value)>,
+) -> Option<ExtensionChange> {
     match (b, h) {
         (None, None) => None,
         (None, Some(_)) => Some(ExtensionChange::Added),
         (Some(_), None) => Some(ExtensionChange::Removed),
-        (Some((bn, _)), Some((hn, _))) if bn != hn => Some(ExtensionChange::Renamed { to: hn.clone() }),
+        (Some((bn, _)), Some((hn, _))) if bn != hn => {
+            Some(ExtensionChange::Renamed { to: hn.clone() })
+        }
         (Some((_, bv)), Some((_, hv))) if bv != hv => Some(ExtensionChange::Retuned),
         _ => None,
     }
@@ -235,14 +336,26 @@ fn item_change(b: Option<&(String, Value)>, h: Option<&(String, Value)>) -> Opti
 /// Each component schema, compared on its own.
 fn diff_components(sides: Sides<'_>, out: &mut Vec<Delta>) {
     let (base, head) = (sides.base.schema_names(), sides.head.schema_names());
-    let subject = |name: &str, at: &str| Subject::Schema { name: name.to_owned(), at: at.to_owned() };
+    let subject = |name: &str, at: &str| Subject::Schema {
+        name: name.to_owned(),
+        at: at.to_owned(),
+    };
     for name in base.union(&head) {
         match (sides.base.schema(name), sides.head.schema(name)) {
-            (Some(_), None) => out.push(Delta { subject: subject(name, ""), fact: Fact::SchemaRemoved }),
-            (None, Some(_)) => out.push(Delta { subject: subject(name, ""), fact: Fact::SchemaAdded }),
+            (Some(_), None) => out.push(Delta {
+                subject: subject(name, ""),
+                fact: Fact::SchemaRemoved,
+            }),
+            (None, Some(_)) => out.push(Delta {
+                subject: subject(name, ""),
+                fact: Fact::SchemaAdded,
+            }),
             (Some(b), Some(h)) => {
                 for (at, change) in schema_diff::compare(sides, b, h) {
-                    out.push(Delta { subject: subject(name, &at), fact: Fact::Schema(change) });
+                    out.push(Delta {
+                        subject: subject(name, &at),
+                        fact: Fact::Schema(change),
+                    });
                 }
             }
             (None, None) => {}

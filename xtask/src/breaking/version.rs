@@ -12,13 +12,20 @@ pub const SDK_MANIFEST: &str = "sdk/Cargo.toml";
 /// The sdk's version from the root manifest and, when there is one, the sdk's own manifest.
 pub fn sdk_version(root_manifest: &str, sdk_manifest: Option<&str>) -> Result<Version> {
     if let Some(sdk) = sdk_manifest {
-        let doc: DocumentMut = sdk.parse().with_context(|| format!("{SDK_MANIFEST}: not TOML"))?;
-        if let Some(literal) = doc.get("package").and_then(|p| p.get("version")).and_then(Item::as_str) {
+        let doc: DocumentMut = sdk
+            .parse()
+            .with_context(|| format!("{SDK_MANIFEST}: not TOML"))?;
+        if let Some(literal) = doc
+            .get("package")
+            .and_then(|p| p.get("version"))
+            .and_then(Item::as_str)
+        {
             return parse(literal, SDK_MANIFEST);
         }
     }
-    let doc: DocumentMut =
-        root_manifest.parse().with_context(|| format!("{ROOT_MANIFEST}: not TOML"))?;
+    let doc: DocumentMut = root_manifest
+        .parse()
+        .with_context(|| format!("{ROOT_MANIFEST}: not TOML"))?;
     let literal = doc
         .get("workspace")
         .and_then(|w| w.get("package"))

@@ -35,10 +35,12 @@ fn operation(fact: &Fact) -> Impact {
         | Fact::BodyRequiredChanged { now_required: true } => {
             I::breaks("old clients may omit it, which is now rejected")
         }
-        Fact::ParamRequiredChanged { now_required: false }
-        | Fact::BodyRequiredChanged { now_required: false } => {
-            I::compatible("old clients send it, which stays allowed")
+        Fact::ParamRequiredChanged {
+            now_required: false,
         }
+        | Fact::BodyRequiredChanged {
+            now_required: false,
+        } => I::compatible("old clients send it, which stays allowed"),
         Fact::BodyRemoved => {
             I::breaks("old clients still send a body the server no longer promises to read")
         }
@@ -54,18 +56,18 @@ fn operation(fact: &Fact) -> Impact {
             I::compatible("an error status: clients already treat unknown errors as errors")
         }
         Fact::StatusRemoved { .. } => I::compatible("the server no longer sends it"),
-        Fact::ResponseBodyChanged { now_has_body: false } => {
-            I::breaks("old clients expect a JSON body")
-        }
+        Fact::ResponseBodyChanged {
+            now_has_body: false,
+        } => I::breaks("old clients expect a JSON body"),
         Fact::ResponseBodyChanged { now_has_body: true } => {
             I::compatible("old clients ignore a body they do not expect")
         }
         Fact::AuthChanged { now_required: true } => {
             I::breaks("old clients call it without credentials")
         }
-        Fact::AuthChanged { now_required: false } => {
-            I::compatible("credentials old clients send are ignored")
-        }
+        Fact::AuthChanged {
+            now_required: false,
+        } => I::compatible("credentials old clients send are ignored"),
         Fact::SdkExtension { .. } => I::compatible("an sdk extension: nothing on the wire changes"),
         Fact::SchemaRemoved => I::compatible(
             "no longer referenced; each place that referenced it is listed on its own",
@@ -95,7 +97,10 @@ fn schema(change: &SchemaChange, delta: &Delta, ctx: &Context) -> Impact {
 }
 
 fn join<'a>(verdicts: impl Iterator<Item = &'a Impact>) -> String {
-    verdicts.map(|v| v.why.as_str()).collect::<Vec<_>>().join("; ")
+    verdicts
+        .map(|v| v.why.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Callers write it: the server must still accept everything they send.
@@ -103,17 +108,17 @@ fn in_request(change: &SchemaChange) -> Impact {
     use Impact as I;
     use SchemaChange as C;
     match change {
-        C::PropertyRemoved { .. } => {
-            I::breaks("in requests: old clients still send it; the server no longer promises to use it")
-        }
+        C::PropertyRemoved { .. } => I::breaks(
+            "in requests: old clients still send it; the server no longer promises to use it",
+        ),
         C::PropertyAdded { required: true } => I::breaks("in requests: old clients do not send it"),
         C::PropertyAdded { required: false } => I::compatible("in requests: old clients omit it"),
         C::RequiredChanged { now_required: true } => {
             I::breaks("in requests: old clients may omit it, which is now rejected")
         }
-        C::RequiredChanged { now_required: false } => {
-            I::compatible("in requests: old clients send it, which stays allowed")
-        }
+        C::RequiredChanged {
+            now_required: false,
+        } => I::compatible("in requests: old clients send it, which stays allowed"),
         C::TypeChanged { widened: true, .. } => {
             I::compatible("in requests: every value old clients send is still valid")
         }
@@ -122,17 +127,22 @@ fn in_request(change: &SchemaChange) -> Impact {
             I::breaks(format!("in requests: old clients may still send {value}"))
         }
         C::EnumValueAdded { .. } => I::compatible("in requests: old clients never send it"),
-        C::Constraint { direction: Tightening::Loosened, .. } => {
-            I::compatible("in requests: the rule accepts more than before")
-        }
+        C::Constraint {
+            direction: Tightening::Loosened,
+            ..
+        } => I::compatible("in requests: the rule accepts more than before"),
         C::Constraint { .. } => {
             I::breaks("in requests: values old clients send may now be rejected")
         }
-        C::NullableChanged { now_nullable: true } => I::compatible("in requests: null is now also accepted"),
-        C::NullableChanged { now_nullable: false } => {
-            I::breaks("in requests: old clients may send null, which is now rejected")
+        C::NullableChanged { now_nullable: true } => {
+            I::compatible("in requests: null is now also accepted")
         }
-        C::RefChanged { same_shape: true, .. } => I::compatible("in requests: the same JSON"),
+        C::NullableChanged {
+            now_nullable: false,
+        } => I::breaks("in requests: old clients may send null, which is now rejected"),
+        C::RefChanged {
+            same_shape: true, ..
+        } => I::compatible("in requests: the same JSON"),
         C::RefChanged { .. } => I::breaks("in requests: another schema, with other rules"),
         C::Inlined { .. } | C::StringNewtype { .. } => {
             I::compatible("in requests: the JSON rules are compared and listed on their own")
@@ -153,9 +163,9 @@ fn in_response(change: &SchemaChange) -> Impact {
             I::compatible("in responses: it was optional, so clients already handle its absence")
         }
         C::PropertyAdded { .. } => I::compatible("in responses: old clients ignore unknown fields"),
-        C::RequiredChanged { now_required: false } => {
-            I::breaks("in responses: old clients expect it in every response")
-        }
+        C::RequiredChanged {
+            now_required: false,
+        } => I::breaks("in responses: old clients expect it in every response"),
         C::RequiredChanged { now_required: true } => {
             I::compatible("in responses: it is now always there")
         }
@@ -172,20 +182,25 @@ fn in_response(change: &SchemaChange) -> Impact {
             "in responses: a closed enum, old clients reject {value}"
         )),
         C::EnumValueRemoved { .. } => I::compatible("in responses: the server no longer sends it"),
-        C::Constraint { direction: Tightening::Tightened, .. } => {
-            I::compatible("in responses: every value sent now was valid before")
-        }
+        C::Constraint {
+            direction: Tightening::Tightened,
+            ..
+        } => I::compatible("in responses: every value sent now was valid before"),
         C::Constraint { .. } => I::breaks(
             "in responses: values the server may now send fail the old rule, which generated clients check when decoding",
         ),
         C::NullableChanged { now_nullable: true } => {
             I::breaks("in responses: old clients do not expect null")
         }
-        C::NullableChanged { now_nullable: false } => {
-            I::compatible("in responses: null is no longer sent")
+        C::NullableChanged {
+            now_nullable: false,
+        } => I::compatible("in responses: null is no longer sent"),
+        C::RefChanged {
+            same_shape: true, ..
+        } => I::compatible("in responses: the same JSON"),
+        C::RefChanged { .. } => {
+            I::breaks("in responses: another schema, which old clients do not decode")
         }
-        C::RefChanged { same_shape: true, .. } => I::compatible("in responses: the same JSON"),
-        C::RefChanged { .. } => I::breaks("in responses: another schema, which old clients do not decode"),
         C::Inlined { .. } | C::StringNewtype { .. } => {
             I::compatible("in responses: the JSON rules are compared and listed on their own")
         }
