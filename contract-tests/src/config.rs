@@ -17,6 +17,10 @@ pub const ALLOW_PRODUCTION_ENV: &str = "CONTRACT_ALLOW_PRODUCTION";
 pub const REQUEST_BUDGET_ENV: &str = "CONTRACT_REQUEST_BUDGET";
 /// proptest's own variable: cases per property.
 pub const PROPTEST_CASES_ENV: &str = "PROPTEST_CASES";
+/// The seed of the generated cases: a run with the same seed generates the same cases.
+pub const SEED_ENV: &str = "CONTRACT_SEED";
+/// Where a run writes `junit.xml`, `summary.md` and `exchanges.jsonl`.
+pub const REPORT_DIR_ENV: &str = "CONTRACT_REPORT_DIR";
 
 /// The production API's host.
 pub const PRODUCTION_HOST: &str = "api.theopenmoney.info";
@@ -155,6 +159,23 @@ impl Mode {
     }
 }
 
+/// The seed `var` asks for (`CONTRACT_SEED`), or `None` for a fresh one.
+pub fn seed_from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Option<u64>, String> {
+    var(SEED_ENV)
+        .map(|v| {
+            v.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("{SEED_ENV}={v:?} is not an unsigned 64-bit integer"))
+        })
+        .transpose()
+}
+
+/// A seed for a run that was not given one.
+pub fn fresh_seed() -> u64 {
+    // The high half of a random UUID: printable, replayable, never the same twice in practice.
+    u64::try_from(uuid::Uuid::new_v4().as_u128() >> 64).expect("64 bits")
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -202,6 +223,17 @@ mod tests {
         assert_eq!(live.proptest_cases, LIVE_PROPTEST_CASES);
         assert!(live.api_key_2.is_none() && live.rate_limit_key.is_none());
         assert!(!format!("{live:?}").contains("osk_1"));
+    }
+
+    #[test]
+    fn a_seed_is_read_as_an_unsigned_integer() {
+        let seed = |v: &str| seed_from_vars(|k| (k == SEED_ENV).then(|| v.to_owned()));
+        assert_eq!(seed(" 42 "), Ok(Some(42)));
+        assert_eq!(seed("18446744073709551615"), Ok(Some(u64::MAX)));
+        assert!(seed("-1").unwrap_err().contains(SEED_ENV));
+        assert!(seed("seven").is_err());
+        assert_eq!(seed_from_vars(|_| None), Ok(None));
+        assert_ne!(fresh_seed(), fresh_seed());
     }
 
     #[test]

@@ -10,11 +10,16 @@ use serde_json::Value;
 use crate::config::{LiveConfig, Secret};
 use crate::envelope::WireResponse;
 use crate::intercept::Interceptor;
-use crate::proxy::{Proxy, send_direct};
+use crate::proxy::{Exchange, Proxy, send_direct};
 use crate::run::RunState;
 
 /// The longest `Retry-After` a raw request waits out before giving up.
 const MAX_HONOURED_RETRY_AFTER: Duration = Duration::from_secs(20);
+
+/// The bearer [`Auth::Invalid`] sends: no server issued it, so reports may show it.
+pub const INVALID_BEARER: &str = "osk_contract_suite_not_a_key";
+/// The `Authorization` [`Auth::NotBearer`] sends (`osk:nope`): reports may show it.
+pub const NOT_BEARER: &str = "Basic b3NrOm5vcGU=";
 
 /// Which key a raw request carries.
 #[derive(Debug, Clone)]
@@ -130,6 +135,11 @@ impl Live {
         self.proxy.url()
     }
 
+    /// Every exchange through this target's proxy so far (credentials marked sensitive).
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.proxy.exchanges()
+    }
+
     /// An sdk client with `key`, retrying as a user's would but with short waits.
     pub fn sdk(&self, key: &Secret) -> theopenmoney::Client {
         let retry = theopenmoney::RetryPolicy {
@@ -178,10 +188,8 @@ impl Live {
             Auth::Primary => builder.header("authorization", bearer(self.config.api_key.expose())),
             Auth::Key(key) => builder.header("authorization", bearer(key.expose())),
             Auth::Missing => builder,
-            Auth::Invalid => {
-                builder.header("authorization", bearer("osk_contract_suite_not_a_key"))
-            }
-            Auth::NotBearer => builder.header("authorization", "Basic b3NrOm5vcGU="),
+            Auth::Invalid => builder.header("authorization", bearer(INVALID_BEARER)),
+            Auth::NotBearer => builder.header("authorization", NOT_BEARER),
         };
         if let Some(key) = &request.idempotency_key {
             builder = builder.header("idempotency-key", key);
@@ -209,28 +217,33 @@ impl Live {
         }
     }
 
-    /// Cancels every order the run created, straight at the server (not counted as coverage).
-    /// Returns (cancelled now, already final, failed).
+    /// Cancels every order the run created: see [`cancel_created`].
     pub async fn cleanup(&self) -> (u32, u32, u32) {
-        let (mut cancelled, mut final_, mut failed) = (0, 0, 0);
-        for order in self.run.take_created() {
-            let key = uuid::Uuid::new_v4().to_string();
-            match send_direct(
-                self.config.base_url.as_str(),
-                http::Method::POST,
-                &format!("/api/v1/orders/{}/cancel", order.id),
-                &order.authorization,
-                Some(&key),
-            )
-            .await
-            {
-                Ok(200) => cancelled += 1,
-                Ok(409) => final_ += 1,
-                _ => failed += 1,
-            }
-        }
-        (cancelled, final_, failed)
+        cancel_created(&self.config, &self.run).await
     }
+}
+
+/// Cancels every order `run` created, straight at the server of `config` (not counted as
+/// coverage). Returns (cancelled now, already final, failed).
+pub async fn cancel_created(config: &LiveConfig, run: &RunState) -> (u32, u32, u32) {
+    let (mut cancelled, mut final_, mut failed) = (0, 0, 0);
+    for order in run.take_created() {
+        let key = uuid::Uuid::new_v4().to_string();
+        match send_direct(
+            config.base_url.as_str(),
+            http::Method::POST,
+            &format!("/api/v1/orders/{}/cancel", order.id),
+            &order.authorization,
+            Some(&key),
+        )
+        .await
+        {
+            Ok(200) => cancelled += 1,
+            Ok(409) => final_ += 1,
+            _ => failed += 1,
+        }
+    }
+    (cancelled, final_, failed)
 }
 
 /// How long to wait before sending a request again after `status`, or `None` to keep the

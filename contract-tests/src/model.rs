@@ -15,6 +15,7 @@ use theopenmoney::{
 
 use crate::failure::{Clause, ClauseFailure, ClauseResult};
 use crate::live::Live;
+use crate::property::CaseDigest;
 use crate::run::RunState;
 use crate::runtime::block_on;
 
@@ -312,24 +313,30 @@ impl StateMachineTest for Sut {
 pub fn run(live: &Live) -> ClauseResult {
     TARGET.with(|t| *t.borrow_mut() = Some((live.primary(), live.run.clone())));
     FAILURE.with(|f| *f.borrow_mut() = None);
-    let config = crate::strategies::config(live.config.proptest_cases);
+    const NAME: &str = "state_machine::orders_and_idempotency [live]";
+    let config = crate::strategies::config(live.config.proptest_cases, live.run.seed);
     let mut runner = TestRunner::new(config.clone());
+    let digest = RefCell::new(CaseDigest::default());
     let started = std::time::Instant::now();
     let result = runner.run(
         &Reference::sequential_strategy(1..=MAX_TRANSITIONS),
         |(initial, steps, seen)| {
+            digest.borrow_mut().add(&format!("{steps:?}"));
             Sut::test_sequential(config.clone(), initial, steps, seen);
             Ok(())
         },
     );
+    let log = digest.into_inner().finish(NAME);
     eprintln!(
-        "{}",
+        "{}; inputs digest {:016x}",
         crate::property::speed_line(
-            "state_machine::orders_and_idempotency [live]",
+            NAME,
             live.config.proptest_cases,
             started.elapsed().as_secs_f64()
-        )
+        ),
+        log.digest
     );
+    live.run.record_cases(log);
     match result {
         Ok(()) => Ok(()),
         Err(TestError::Fail(reason, (_, steps, _))) => {

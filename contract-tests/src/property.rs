@@ -1,5 +1,7 @@
-//! Running a property as a clause: proptest drives the cases; a failing case comes back as the
-//! clause's failure with the minimal input proptest shrank it to. Each run reports its speed.
+//! Running a property as a clause: proptest drives the cases from the run's seed; a failing
+//! case comes back as the clause's failure with the minimal input proptest shrank it to. Each
+//! run reports its speed and a digest of the inputs it tried, so a replay with the same seed
+//! (`CONTRACT_SEED`) can be seen to generate the same cases.
 
 use std::cell::RefCell;
 use std::fmt::Debug;
@@ -9,6 +11,7 @@ use proptest::strategy::Strategy;
 use proptest::test_runner::{TestCaseError, TestError, TestRunner};
 
 use crate::failure::{ClauseFailure, ClauseResult};
+use crate::run::RunState;
 
 /// Cases run and the time they took, per property, for the run's speed report.
 pub fn speed_line(name: &str, cases: u32, seconds: f64) -> String {
@@ -18,8 +21,58 @@ pub fn speed_line(name: &str, cases: u32, seconds: f64) -> String {
     )
 }
 
-/// Runs `test` on `cases` inputs from `strategy`.
+/// What a property generated: the inputs it tried (cases and shrinking steps) and a digest of
+/// them, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseLog {
+    /// The property, e.g. `properties::valid_orders_round_trip [live]`.
+    pub property: String,
+    /// Inputs tried.
+    pub inputs: u32,
+    /// FNV-1a of their `Debug` text, run tag replaced: the same seed gives the same digest.
+    pub digest: u64,
+}
+
+/// Accumulates a [`CaseLog`]. FNV-1a, because std's hasher may change between releases.
+#[derive(Debug, Clone)]
+pub struct CaseDigest {
+    inputs: u32,
+    hash: u64,
+}
+
+impl Default for CaseDigest {
+    fn default() -> Self {
+        Self {
+            inputs: 0,
+            hash: 0xcbf2_9ce4_8422_2325,
+        }
+    }
+}
+
+impl CaseDigest {
+    /// Adds one input, as text.
+    pub fn add(&mut self, input: &str) {
+        self.inputs += 1;
+        // A separator, so ("ab", "c") and ("a", "bc") differ.
+        for byte in input.bytes().chain([0xff]) {
+            self.hash ^= u64::from(byte);
+            self.hash = self.hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The log of `property`.
+    pub fn finish(self, property: &str) -> CaseLog {
+        CaseLog {
+            property: property.to_owned(),
+            inputs: self.inputs,
+            digest: self.hash,
+        }
+    }
+}
+
+/// Runs `test` on `cases` inputs from `strategy`, generated from the run's seed.
 pub fn check<S>(
+    run: &RunState,
     name: &str,
     cases: u32,
     strategy: S,
@@ -29,20 +82,27 @@ where
     S: Strategy,
     S::Value: Debug,
 {
-    let mut runner = TestRunner::new(crate::strategies::config(cases));
+    let mut runner = TestRunner::new(crate::strategies::config(cases, run.seed));
     let last = RefCell::new(None::<ClauseFailure>);
+    let digest = RefCell::new(CaseDigest::default());
     let started = Instant::now();
     let result = runner.run(&strategy, |input| {
+        digest
+            .borrow_mut()
+            .add(&run.untagged(&format!("{input:?}")));
         test(input).map_err(|failure| {
             let message = failure.to_string();
             *last.borrow_mut() = Some(failure);
             TestCaseError::fail(message)
         })
     });
+    let log = digest.into_inner().finish(name);
     eprintln!(
-        "{}",
-        speed_line(name, cases, started.elapsed().as_secs_f64())
+        "{}; inputs digest {:016x}",
+        speed_line(name, cases, started.elapsed().as_secs_f64()),
+        log.digest
     );
+    run.record_cases(log);
     match result {
         Ok(()) => Ok(()),
         Err(TestError::Fail(_, input)) => {
@@ -53,5 +113,69 @@ where
             Err(failure)
         }
         Err(TestError::Abort(reason)) => panic!("{name}: proptest aborted: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::budget::Budget;
+
+    fn inputs_of(seed: u64) -> (CaseLog, Vec<u32>) {
+        let run = RunState::new("mock", Budget::unlimited()).with_seed(seed);
+        let seen = RefCell::new(Vec::new());
+        check(&run, "p", 20, 0..1_000_000u32, |n| {
+            seen.borrow_mut().push(n);
+            Ok(())
+        })
+        .expect("passes");
+        let logs = run.cases();
+        assert_eq!(logs.len(), 1);
+        (logs[0].clone(), seen.into_inner())
+    }
+
+    #[test]
+    fn the_same_seed_generates_the_same_cases_and_digest() {
+        let (log, inputs) = inputs_of(7);
+        assert_eq!(inputs_of(7), (log.clone(), inputs.clone()));
+        assert_eq!(log.inputs, 20);
+        let (other_log, other_inputs) = inputs_of(8);
+        assert_ne!(other_inputs, inputs);
+        assert_ne!(other_log.digest, log.digest);
+    }
+
+    #[test]
+    fn a_failure_keeps_the_minimal_input_and_the_run_tag_is_not_part_of_the_digest() {
+        let clause = crate::failure::Clause("c");
+        // Inputs carry the run's tag, as live references do.
+        let tagged = |run: &RunState| {
+            let tag = run.tag.clone();
+            let strategy = (0..1000u32).prop_map(move |n| format!("{tag}-{n}"));
+            check(run, "p", 50, strategy, |input| {
+                let n: u32 = input.rsplit('-').next().unwrap().parse().unwrap();
+                clause.ensure(n < 100, "op", || format!("{n} is too big"))
+            })
+        };
+        let run = RunState::new("mock", Budget::unlimited()).with_seed(1);
+        let failure = tagged(&run).unwrap_err();
+        let minimal = format!(
+            "100 is too big (minimal failing input: \"{}-100\")",
+            run.tag
+        );
+        assert_eq!(failure.seen, minimal);
+        // Another run, another tag, same seed: the same inputs once the tag is set aside.
+        let again = RunState::new("mock", Budget::unlimited()).with_seed(1);
+        assert_ne!(again.tag, run.tag);
+        assert!(tagged(&again).is_err());
+        assert_eq!(run.cases(), again.cases());
+        let mut digest = CaseDigest::default();
+        digest.add("ab");
+        digest.add("c");
+        let mut split = CaseDigest::default();
+        split.add("a");
+        split.add("bc");
+        assert_ne!(digest.finish("x").digest, split.finish("x").digest);
     }
 }

@@ -1,5 +1,6 @@
 //! What one run of the suite shares across its clauses and proxies: the coverage, the request
-//! budget, and the orders it created (cancelled at the end of a live run).
+//! budget, the orders it created (cancelled at the end of a live run), the seed of its
+//! generated cases and what they were, and the notes for its summary.
 
 use std::sync::Mutex;
 use std::time::Instant;
@@ -8,6 +9,8 @@ use http::HeaderValue;
 
 use crate::budget::Budget;
 use crate::coverage::Coverage;
+use crate::notes::Notes;
+use crate::property::CaseLog;
 
 /// An order the run created, with the `Authorization` it was created under.
 #[derive(Debug, Clone)]
@@ -31,11 +34,16 @@ pub struct RunState {
     pub tag: String,
     /// When the run started.
     pub started: Instant,
+    /// The seed of every generated case (`CONTRACT_SEED` replays it).
+    pub seed: u64,
+    /// What is worth a look but is not contract (free text).
+    pub notes: Notes,
     created: Mutex<Vec<CreatedOrder>>,
+    cases: Mutex<Vec<CaseLog>>,
 }
 
 impl RunState {
-    /// A fresh run.
+    /// A fresh run with a fresh seed.
     pub fn new(mode: &'static str, budget: Budget) -> Self {
         let id = uuid::Uuid::new_v4().simple().to_string();
         Self {
@@ -44,8 +52,18 @@ impl RunState {
             budget,
             tag: format!("ct-{}", &id[..12]),
             started: Instant::now(),
+            seed: crate::config::fresh_seed(),
+            notes: Notes::default(),
             created: Mutex::new(Vec::new()),
+            cases: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The run generating its cases from `seed`.
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
     }
 
     /// Remembers an order the run created.
@@ -64,5 +82,25 @@ impl RunState {
     /// A `client_reference` unique to this run: the run tag plus `suffix`.
     pub fn reference(&self, suffix: &str) -> String {
         format!("{}-{suffix}", self.tag)
+    }
+
+    /// `text` with this run's tag replaced by `<run>`: what a replay under another tag shares.
+    pub fn untagged(&self, text: &str) -> String {
+        text.replace(&self.tag, "<run>")
+    }
+
+    /// Remembers what a property generated.
+    pub fn record_cases(&self, log: CaseLog) {
+        self.cases
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(log);
+    }
+
+    /// What every property of the run generated, by name.
+    pub fn cases(&self) -> Vec<CaseLog> {
+        let mut cases = self.cases.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        cases.sort_by(|a, b| a.property.cmp(&b.property));
+        cases
     }
 }

@@ -189,12 +189,14 @@ pub fn invalid_input(sdk_expressible: bool) -> impl Strategy<Value = Invalid> {
     ]
 }
 
-/// proptest settings for `cases` cases that write no regression files.
-pub fn config(cases: u32) -> proptest::test_runner::Config {
+/// proptest settings for `cases` cases generated from `seed`, writing no regression files
+/// (the seed is what replays a run).
+pub fn config(cases: u32, seed: u64) -> proptest::test_runner::Config {
     proptest::test_runner::Config {
         cases,
         failure_persistence: None,
         max_shrink_iters: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
         ..proptest::test_runner::Config::default()
     }
 }

@@ -77,8 +77,8 @@ pub(crate) fn tests() -> Vec<ClauseTest> {
             n,
         ),
         t(
-            "properties::invalid_inputs_rejected_naming_the_field",
-            properties::invalid_inputs_rejected_naming_the_field,
+            "properties::invalid_inputs_rejected",
+            properties::invalid_inputs_rejected,
             n,
         ),
         t(

@@ -52,8 +52,8 @@ pub(crate) fn tests() -> Vec<ClauseTest> {
             properties::valid_orders_round_trip,
         ),
         t(
-            "properties::invalid_inputs_rejected_naming_the_field",
-            properties::invalid_inputs_rejected_naming_the_field,
+            "properties::invalid_inputs_rejected",
+            properties::invalid_inputs_rejected,
         ),
         t("snapshots::every_operation", snapshots::every_operation),
     ]
