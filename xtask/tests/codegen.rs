@@ -45,6 +45,7 @@ impl TempWorkspace {
         for rel in [
             workspace::SPEC,
             workspace::SDK_GENERATED,
+            workspace::SDK_API_GENERATED,
             workspace::MOCKS_GENERATED,
         ] {
             let to = dir.join(rel);
@@ -82,6 +83,7 @@ fn assert_broken_spec_leaves_files(name: &str, edit: impl FnOnce(String) -> Stri
     let ws = TempWorkspace::new(name);
     let before = (
         ws.read(workspace::SDK_GENERATED),
+        ws.read(workspace::SDK_API_GENERATED),
         ws.read(workspace::MOCKS_GENERATED),
     );
     ws.edit_spec(edit);
@@ -93,6 +95,7 @@ fn assert_broken_spec_leaves_files(name: &str, edit: impl FnOnce(String) -> Stri
     );
     let after = (
         ws.read(workspace::SDK_GENERATED),
+        ws.read(workspace::SDK_API_GENERATED),
         ws.read(workspace::MOCKS_GENERATED),
     );
     assert!(before == after, "{name}: generated files changed");
@@ -173,6 +176,13 @@ fn a_new_operation_becomes_a_new_method() {
         ws.read(workspace::SDK_GENERATED)
             .contains("pub fn list_currencies(&self)")
     );
+    // The partner-facing method, through the call loop, not only the raw builder.
+    let api = ws.read(workspace::SDK_API_GENERATED);
+    assert!(api.contains("pub async fn list_currencies("), "{api}");
+    assert!(
+        api.contains(".call_counted(\n                \"list_currencies\""),
+        "{api}"
+    );
     // A second run finds nothing to do, and check mode agrees.
     let again = codegen::run(ws.root(), Mode::Write).unwrap();
     assert!(again.is_fresh());
@@ -207,4 +217,92 @@ fn synthetic_specs_have_the_requested_size_and_generate() {
         let generated = codegen::generate(&scaled).unwrap();
         assert!(generated.sdk.contains("pub fn get_balance(&self)"));
     }
+}
+
+#[test]
+fn extension_mistakes_name_the_file_line_and_operation() {
+    let ws = TempWorkspace::new("ext");
+    ws.edit_spec(|s| s.replacen("        items: items\n", "        items: itemz\n", 1));
+    let line = ws
+        .read(workspace::SPEC)
+        .lines()
+        .position(|l| l.trim() == "x-pagination:")
+        .unwrap()
+        + 1;
+    let err = format!("{:#}", codegen::run(ws.root(), Mode::Write).unwrap_err());
+    assert!(
+        err.contains(&format!(
+            "{}:{line}: operation `list_orders`: x-pagination.items `itemz` is not a property of the response data",
+            workspace::SPEC
+        )),
+        "{err}"
+    );
+
+    for (edit, expect) in [
+        (
+            (
+                "          success: [paid, processing, completed]\n",
+                "          success: [paid, processing, completed, cancelled]\n",
+            ),
+            "x-waiters.order_paid: `cancelled` is both a success and a failure",
+        ),
+        (
+            ("          field: status\n", "          field: state\n"),
+            "x-waiters.order_paid.field `state` is not a property of the response data",
+        ),
+        (
+            (
+                "        payment_method: ton_memo\n",
+                "        payment_methd: ton_memo\n",
+            ),
+            "x-sdk-defaults names `payment_methd`, which is not a required property of `CreateStarsOrderRequest`",
+        ),
+    ] {
+        assert_broken_spec_leaves_files("ext", |s| s.replacen(edit.0, edit.1, 1), expect);
+    }
+}
+
+/// The hand-written sdk is generic mechanics: every operation's code is generated.
+#[test]
+fn no_hand_written_sdk_line_names_an_operation() {
+    let root = workspace::root();
+    let spec = codegen::load_spec(&root.join(workspace::SPEC), workspace::SPEC).unwrap();
+    let ids: Vec<String> = spec
+        .openapi
+        .operations()
+        .filter_map(|(_, _, op)| op.operation_id.clone())
+        .collect();
+    assert_eq!(ids.len(), spec.operation_count());
+    let generated = [workspace::SDK_GENERATED, workspace::SDK_API_GENERATED];
+    let mut offenders = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(root.join("sdk/src")).unwrap() {
+        let path = entry.unwrap().path();
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if path.extension().is_none_or(|e| e != "rs") || generated.contains(&rel.as_str()) {
+            continue;
+        }
+        files += 1;
+        for (n, line) in std::fs::read_to_string(&path).unwrap().lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let words: Vec<&str> = code
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .collect();
+            for id in &ids {
+                if words.contains(&id.as_str()) {
+                    offenders.push(format!("{rel}:{}: `{id}`: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(files >= 10, "read only {files} hand-written files");
+    assert!(
+        offenders.is_empty(),
+        "hand-written sdk code names operations:\n{}",
+        offenders.join("\n")
+    );
 }

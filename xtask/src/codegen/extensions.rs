@@ -24,7 +24,7 @@ pub struct OperationExtensions {
     pub input: Option<String>,
     /// `x-pagination`.
     pub pagination: Option<Pagination>,
-    /// `x-waiters`, in spec order.
+    /// `x-waiters`, by name.
     pub waiters: Vec<Waiter>,
 }
 
@@ -77,13 +77,19 @@ pub const PAGINATION: &str = "x-pagination";
 pub const WAITERS: &str = "x-waiters";
 
 /// Reads an operation's extensions; `at` locates a key in messages (`file:line`).
-pub fn operation(extensions: &Extensions, at: impl Fn(&str) -> String) -> Result<OperationExtensions> {
+pub fn operation(
+    extensions: &Extensions,
+    at: impl Fn(&str) -> String,
+) -> Result<OperationExtensions> {
     let input = extensions
         .get(INPUT)
         .map(|v| {
             let name: String = decode(v, INPUT, &at)?;
             if !is_type_name(&name) {
-                bail!("{}: {INPUT} `{name}` is not a Rust type name (UpperCamelCase)", at(INPUT));
+                bail!(
+                    "{}: {INPUT} `{name}` is not a Rust type name (UpperCamelCase)",
+                    at(INPUT)
+                );
             }
             Ok(name)
         })
@@ -93,21 +99,21 @@ pub fn operation(extensions: &Extensions, at: impl Fn(&str) -> String) -> Result
         .map(|v| {
             let p: Pagination = decode(v, PAGINATION, &at)?;
             if !is_method_name(&p.stream) {
-                bail!("{}: {PAGINATION}.stream `{}` is not a Rust method name (snake_case)", at(PAGINATION), p.stream);
+                bail!(
+                    "{}: {PAGINATION}.stream `{}` is not a Rust method name (snake_case)",
+                    at(PAGINATION),
+                    p.stream
+                );
             }
             Ok(p)
         })
         .transpose()?;
     let mut waiters = Vec::new();
     if let Some(value) = extensions.get(WAITERS) {
-        let map: std::collections::BTreeMap<String, serde_json::Value> = decode(value, WAITERS, &at)?;
-        // Keep the spec's order, which a BTreeMap loses.
-        let order: Vec<String> = value
-            .as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default();
-        for name in order {
-            let mut waiter: Waiter = decode(&map[&name], &format!("{WAITERS}.{name}"), &at)?;
+        let map: std::collections::BTreeMap<String, serde_json::Value> =
+            decode(value, WAITERS, &at)?;
+        for (name, entry) in map {
+            let mut waiter: Waiter = decode(&entry, &format!("{WAITERS}.{name}"), &at)?;
             waiter.name = name.clone();
             check_waiter(&waiter).map_err(|e| anyhow!("{}: {WAITERS}.{name}: {e}", at(WAITERS)))?;
             waiters.push(waiter);
@@ -121,12 +127,18 @@ pub fn operation(extensions: &Extensions, at: impl Fn(&str) -> String) -> Result
 }
 
 /// Reads a request body schema's `x-sdk-defaults`: (property, string value).
-pub fn defaults(extensions: &Extensions, at: impl Fn(&str) -> String) -> Result<Vec<(String, String)>> {
+pub fn defaults(
+    extensions: &Extensions,
+    at: impl Fn(&str) -> String,
+) -> Result<Vec<(String, String)>> {
     let Some(value) = extensions.get(DEFAULTS) else {
         return Ok(Vec::new());
     };
     let Some(map) = value.as_object() else {
-        bail!("{}: {DEFAULTS} must map property names to values", at(DEFAULTS));
+        bail!(
+            "{}: {DEFAULTS} must map property names to values",
+            at(DEFAULTS)
+        );
     };
     map.iter()
         .map(|(property, v)| match v.as_str() {
@@ -202,18 +214,37 @@ mod tests {
         assert_eq!(e.input.as_deref(), Some("OrderQuery"));
         assert_eq!(e.pagination.unwrap().stream, "orders");
         let names: Vec<_> = e.waiters.iter().map(|w| w.name.as_str()).collect();
-        assert_eq!(names, ["b_done", "a_done"], "spec order is kept");
+        assert_eq!(
+            names,
+            ["a_done", "b_done"],
+            "ordered by name, whatever the map's order"
+        );
     }
 
     #[test]
     fn mistakes_are_located_and_named() {
         let at = |k: &str| format!("s.yaml:7 ({k})");
         let cases = [
-            ("x-sdk-input: order_query\n", "s.yaml:7 (x-sdk-input): x-sdk-input `order_query` is not a Rust type name"),
-            ("x-pagination: {items: items, total: total, limit: limit, offset: offset}\n", "missing field `stream`"),
-            ("x-pagination: {items: i, total: t, limit: l, offset: o, stream: s, extra: 1}\n", "unknown field `extra`"),
-            ("x-waiters:\n  done: {description: d, field: status, success: [x], failure: [x], min_delay_seconds: 1, max_delay_seconds: 2, timeout_seconds: 3}\n", "`x` is both a success and a failure"),
-            ("x-waiters:\n  done: {description: d, field: status, success: [x], failure: [], min_delay_seconds: 5, max_delay_seconds: 2, timeout_seconds: 3}\n", "min_delay_seconds <= max_delay_seconds"),
+            (
+                "x-sdk-input: order_query\n",
+                "s.yaml:7 (x-sdk-input): x-sdk-input `order_query` is not a Rust type name",
+            ),
+            (
+                "x-pagination: {items: items, total: total, limit: limit, offset: offset}\n",
+                "missing field `stream`",
+            ),
+            (
+                "x-pagination: {items: i, total: t, limit: l, offset: o, stream: s, extra: 1}\n",
+                "unknown field `extra`",
+            ),
+            (
+                "x-waiters:\n  done: {description: d, field: status, success: [x], failure: [x], min_delay_seconds: 1, max_delay_seconds: 2, timeout_seconds: 3}\n",
+                "`x` is both a success and a failure",
+            ),
+            (
+                "x-waiters:\n  done: {description: d, field: status, success: [x], failure: [], min_delay_seconds: 5, max_delay_seconds: 2, timeout_seconds: 3}\n",
+                "min_delay_seconds <= max_delay_seconds",
+            ),
         ];
         for (yaml, expected) in cases {
             let err = operation(&ext(yaml), at).unwrap_err().to_string();

@@ -49,7 +49,11 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
         .with_context(|| format!("{}: generating the sdk's methods", spec.display))?;
     Ok(Generated {
         sdk: format!("{}{}", header(spec), prettyplease::unparse(&client)),
-        api: format!("{}{}", header(spec), prettyplease::unparse(&parse(api, "sdk methods")?)),
+        api: format!(
+            "{}{}",
+            header(spec),
+            prettyplease::unparse(&parse(api, "sdk methods")?)
+        ),
         mocks: format!(
             "{}{}",
             header(spec),

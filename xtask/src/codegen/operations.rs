@@ -71,7 +71,10 @@ pub fn operations(spec: &Spec) -> Result<Vec<SdkOperation>> {
     let mut out = Vec::new();
     for (path, item) in api.paths.iter() {
         let Some(item) = item.as_item() else {
-            bail!("{}: path `{path}` is a $ref, which the sdk generator does not follow", spec.display);
+            bail!(
+                "{}: path `{path}` is a $ref, which the sdk generator does not follow",
+                spec.display
+            );
         };
         for (method, op) in item.iter() {
             let id = op.operation_id.clone().unwrap_or_default();
@@ -120,7 +123,10 @@ fn operation(
             }
         };
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            return Err(fail(&data.name, format!("parameter `{}` must have a `schema`", data.name)));
+            return Err(fail(
+                &data.name,
+                format!("parameter `{}` must have a `schema`", data.name),
+            ));
         };
         let schema = resolve_schema(api, schema).map_err(|e| fail(&data.name, e.to_string()))?;
         params.push(Param {
@@ -144,43 +150,84 @@ fn operation(
 
     let mut item_type = None;
     if let Some(p) = &extensions.pagination {
-        let property = |name: &str| data_properties.iter().find(|(n, _)| n == name).map(|(_, s)| s);
+        let property = |name: &str| {
+            data_properties
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, s)| s)
+        };
         let items = property(&p.items).ok_or_else(|| {
-            fail(extensions::PAGINATION, format!("x-pagination.items `{}` is not a property of the response data", p.items))
+            fail(
+                extensions::PAGINATION,
+                format!(
+                    "x-pagination.items `{}` is not a property of the response data",
+                    p.items
+                ),
+            )
         })?;
         item_type = Some(array_item_type(items).ok_or_else(|| {
-            fail(extensions::PAGINATION, format!("x-pagination.items `{}` must be an array of a `$ref`", p.items))
+            fail(
+                extensions::PAGINATION,
+                format!(
+                    "x-pagination.items `{}` must be an array of a `$ref`",
+                    p.items
+                ),
+            )
         })?);
         let total = property(&p.total).ok_or_else(|| {
-            fail(extensions::PAGINATION, format!("x-pagination.total `{}` is not a property of the response data", p.total))
+            fail(
+                extensions::PAGINATION,
+                format!(
+                    "x-pagination.total `{}` is not a property of the response data",
+                    p.total
+                ),
+            )
         })?;
         if !matches!(total.schema_kind, SchemaKind::Type(Type::Integer(_))) {
-            return Err(fail(extensions::PAGINATION, format!("x-pagination.total `{}` must be an integer", p.total)));
+            return Err(fail(
+                extensions::PAGINATION,
+                format!("x-pagination.total `{}` must be an integer", p.total),
+            ));
         }
         for name in [&p.limit, &p.offset] {
-            let param = params.iter().find(|q| &q.name == name && !q.in_path && !q.required);
-            if !param.is_some_and(|q| matches!(q.schema.schema_kind, SchemaKind::Type(Type::Integer(_)))) {
+            let param = params
+                .iter()
+                .find(|q| &q.name == name && !q.in_path && !q.required);
+            if !param
+                .is_some_and(|q| matches!(q.schema.schema_kind, SchemaKind::Type(Type::Integer(_))))
+            {
                 return Err(fail(
                     extensions::PAGINATION,
-                    format!("x-pagination names `{name}`, which is not an optional integer query parameter"),
+                    format!(
+                        "x-pagination names `{name}`, which is not an optional integer query parameter"
+                    ),
                 ));
             }
         }
     }
     for waiter in &extensions.waiters {
         if body.is_some() || idempotent {
-            return Err(fail(extensions::WAITERS, "waiters poll a read: the operation must take no body and no Idempotency-Key".into()));
+            return Err(fail(
+                extensions::WAITERS,
+                "waiters poll a read: the operation must take no body and no Idempotency-Key"
+                    .into(),
+            ));
         }
         if !data_properties.iter().any(|(n, _)| n == &waiter.field) {
             return Err(fail(
                 extensions::WAITERS,
-                format!("x-waiters.{}.field `{}` is not a property of the response data", waiter.name, waiter.field),
+                format!(
+                    "x-waiters.{}.field `{}` is not a property of the response data",
+                    waiter.name, waiter.field
+                ),
             ));
         }
     }
     if extensions.input.is_some()
         && body.is_none()
-        && !params.iter().any(|p| !p.required && !is_paging(&extensions, &p.name))
+        && !params
+            .iter()
+            .any(|p| !p.required && !is_paging(&extensions, &p.name))
     {
         return Err(fail(
             extensions::INPUT,
@@ -257,7 +304,10 @@ fn request_body(spec: &Spec, api: &OpenAPI, body: &ReferenceOr<RequestBody>) -> 
         spec.locate_in_schema(&schema_name, key)
     })?;
     for (name, _) in &defaults {
-        if !properties.iter().any(|(p, _, required)| p == name && *required) {
+        if !properties
+            .iter()
+            .any(|(p, _, required)| p == name && *required)
+        {
             bail!(
                 "{}: x-sdk-defaults names `{name}`, which is not a required property of `{schema_name}`",
                 spec.locate_in_schema(&schema_name, extensions::DEFAULTS)
@@ -303,7 +353,9 @@ fn success_data(api: &OpenAPI, op: &Operation) -> Result<(String, Schema)> {
     }
     .ok_or_else(|| anyhow!("`{reference}` is not a success envelope (an object with `data`)"))?;
     let (rust, schema) = match data {
-        ReferenceOr::Reference { reference } => (type_for_ref(reference), resolve_ref(api, reference)?),
+        ReferenceOr::Reference { reference } => {
+            (type_for_ref(reference), resolve_ref(api, reference)?)
+        }
         ReferenceOr::Item(item) => (
             array_item_type(item)
                 .map(|t| format!("::std::vec::Vec<{t}>"))

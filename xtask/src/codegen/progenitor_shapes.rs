@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use anyhow::{Result, anyhow};
 use syn::{
-    GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type, TypeParamBound, WherePredicate,
+    GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type, TypeParamBound,
+    WherePredicate,
 };
 
 /// Lookups into the generated client.
@@ -37,7 +38,9 @@ impl Shapes {
         let mut shapes = Self::default();
         for item in &file.items {
             match item {
-                Item::Impl(block) if is_named(&block.self_ty, "Client") && block.trait_.is_none() => {
+                Item::Impl(block)
+                    if is_named(&block.self_ty, "Client") && block.trait_.is_none() =>
+                {
                     for f in block.items.iter().filter_map(as_fn) {
                         if let ReturnType::Type(_, ty) = &f.sig.output
                             && let Some(name) = last_ident(ty)
@@ -57,7 +60,9 @@ impl Shapes {
     fn read_builders(&mut self, module: &syn::ItemMod) {
         for item in module.content.iter().flat_map(|(_, items)| items) {
             let Item::Impl(block) = item else { continue };
-            let Some(builder) = last_ident(&block.self_ty) else { continue };
+            let Some(builder) = last_ident(&block.self_ty) else {
+                continue;
+            };
             for f in block.items.iter().filter_map(as_fn) {
                 if let Some(target) = setter_target(&f.sig) {
                     self.setters
@@ -70,14 +75,20 @@ impl Shapes {
     fn read_types(&mut self, module: &syn::ItemMod) {
         for item in module.content.iter().flat_map(|(_, items)| items) {
             let Item::Struct(s) = item else { continue };
-            let syn::Fields::Named(named) = &s.fields else { continue };
+            let syn::Fields::Named(named) = &s.fields else {
+                continue;
+            };
             let fields = named
                 .named
                 .iter()
                 .filter_map(|f| {
                     let ident = f.ident.clone()?;
                     let wire = serde_rename(&f.attrs).unwrap_or_else(|| {
-                        ident.to_string().trim_start_matches("r#").trim_end_matches('_').to_owned()
+                        ident
+                            .to_string()
+                            .trim_start_matches("r#")
+                            .trim_end_matches('_')
+                            .to_owned()
                     });
                     let mut ty = f.ty.clone();
                     qualify(&mut ty);
@@ -131,14 +142,20 @@ fn last_ident(ty: &Type) -> Option<String> {
 fn setter_target(sig: &syn::Signature) -> Option<Type> {
     let predicates = &sig.generics.where_clause.as_ref()?.predicates;
     predicates.iter().find_map(|p| {
-        let WherePredicate::Type(p) = p else { return None };
+        let WherePredicate::Type(p) = p else {
+            return None;
+        };
         p.bounds.iter().find_map(|b| {
-            let TypeParamBound::Trait(t) = b else { return None };
+            let TypeParamBound::Trait(t) = b else {
+                return None;
+            };
             let segment = t.path.segments.last()?;
             if segment.ident != "TryInto" {
                 return None;
             }
-            let PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+            let PathArguments::AngleBracketed(args) = &segment.arguments else {
+                return None;
+            };
             match args.args.first()? {
                 GenericArgument::Type(ty) => Some(ty.clone()),
                 _ => None,
@@ -188,8 +205,26 @@ fn qualify(ty: &mut Type) {
 fn is_primitive(name: &str) -> bool {
     matches!(
         name,
-        "bool" | "char" | "str" | "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16"
-            | "u32" | "u64" | "u128" | "usize" | "f32" | "f64" | "String" | "Option" | "Vec"
+        "bool"
+            | "char"
+            | "str"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+            | "String"
+            | "Option"
+            | "Vec"
     )
 }
 

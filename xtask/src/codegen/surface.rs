@@ -27,7 +27,10 @@ pub fn emit(operations: &[SdkOperation], shapes: &Shapes) -> Result<TokenStream>
             .with_context(|| format!("operation `{}` ({} {})", op.id, op.method, op.path))?;
         for name in emitted.method_names {
             if !names.insert(name.clone()) {
-                bail!("operation `{}`: the generated method `{name}` exists twice", op.id);
+                bail!(
+                    "operation `{}`: the generated method `{name}` exists twice",
+                    op.id
+                );
             }
         }
         methods.push(emitted.methods);
@@ -121,8 +124,12 @@ impl Kind {
                     target: target.clone(),
                     inner,
                     rule: integer_rule(i.minimum, i.maximum, &one_of),
-                    min: i.minimum.map(|m| if i.exclusive_minimum { m + 1 } else { m }),
-                    max: i.maximum.map(|m| if i.exclusive_maximum { m - 1 } else { m }),
+                    min: i
+                        .minimum
+                        .map(|m| if i.exclusive_minimum { m + 1 } else { m }),
+                    max: i
+                        .maximum
+                        .map(|m| if i.exclusive_maximum { m - 1 } else { m }),
                     one_of,
                 })
             }
@@ -226,7 +233,12 @@ fn text_rule(s: &openapiv3::StringType) -> String {
         (None, Some(b)) => parts.push(format!("be at most {b} characters")),
         (None, None) => {}
     }
-    let values: Vec<String> = s.enumeration.iter().flatten().map(|v| format!("`{v}`")).collect();
+    let values: Vec<String> = s
+        .enumeration
+        .iter()
+        .flatten()
+        .map(|v| format!("`{v}`"))
+        .collect();
     if !values.is_empty() {
         parts.push(format!("be one of {}", values.join(", ")));
     }
@@ -276,7 +288,11 @@ impl Emitter<'_> {
             .map(|param| {
                 let setter = setter_ident(&param.name);
                 let target = self.shapes.setter(&op.id, &setter.to_string())?;
-                let kind = Kind::of(&target, &param.schema, &format!("parameter `{}`", param.name))?;
+                let kind = Kind::of(
+                    &target,
+                    &param.schema,
+                    &format!("parameter `{}`", param.name),
+                )?;
                 Ok(Input {
                     param,
                     ident: setter.clone(),
@@ -323,12 +339,22 @@ impl Emitter<'_> {
             .collect();
 
         // Optional query parameters: a query struct, or the bare page.
-        let query_type = op.extensions.input.clone().unwrap_or_else(|| format!("{}Query", pascal(&op.id)));
+        let query_type = op
+            .extensions
+            .input
+            .clone()
+            .unwrap_or_else(|| format!("{}Query", pascal(&op.id)));
         let query_ident = format_ident!("{query_type}");
-        let (query_arg, prepare_optional, optional_sets) = if options.is_empty() && paging.is_empty() {
+        let (query_arg, prepare_optional, optional_sets) = if options.is_empty()
+            && paging.is_empty()
+        {
             (None, Vec::new(), Vec::new())
         } else {
-            let page_source = if options.is_empty() { quote!(page) } else { quote!(query.page) };
+            let page_source = if options.is_empty() {
+                quote!(page)
+            } else {
+                quote!(query.page)
+            };
             let mut prepare = Vec::new();
             let mut sets = Vec::new();
             for i in &options {
@@ -351,7 +377,11 @@ impl Emitter<'_> {
             for i in &paging {
                 let (ident, field) = (&i.ident, i.param.name.as_str());
                 let is_limit = pagination.is_some_and(|p| p.limit == i.param.name);
-                let (prim, page_field) = if is_limit { ("u32", quote!(limit)) } else { ("u64", quote!(offset)) };
+                let (prim, page_field) = if is_limit {
+                    ("u32", quote!(limit))
+                } else {
+                    ("u64", quote!(offset))
+                };
                 let kind = match &i.kind {
                     Kind::Integer { .. } => with_prim(&i.kind, prim),
                     _ => bail!("paging parameter `{field}` must be an integer"),
@@ -406,7 +436,11 @@ impl Emitter<'_> {
         if body.is_some() {
             captured.push(format_ident!("body"));
         }
-        let key_ref = if op.idempotent { quote!(::std::option::Option::Some(&key)) } else { quote!(::std::option::Option::None) };
+        let key_ref = if op.idempotent {
+            quote!(::std::option::Option::Some(&key))
+        } else {
+            quote!(::std::option::Option::None)
+        };
         let call = quote! {
             self.call_counted(#op_name, #key_ref, |c| {
                 #(let #captured = #captured.clone();)*
@@ -420,11 +454,18 @@ impl Emitter<'_> {
             .await
         };
 
-        let all_args: Vec<TokenStream> = args.iter().cloned().chain(query_arg).chain(body_arg).collect();
+        let all_args: Vec<TokenStream> = args
+            .iter()
+            .cloned()
+            .chain(query_arg)
+            .chain(body_arg)
+            .collect();
         let methods = if op.idempotent {
             let returns = quote!(::std::result::Result<Idempotent<#data>, Error>);
             let key_from_input = match &body {
-                Some(_) => quote!(let key = idempotency_key.unwrap_or_else(IdempotencyKey::random);),
+                Some(_) => {
+                    quote!(let key = idempotency_key.unwrap_or_else(IdempotencyKey::random);)
+                }
                 None => TokenStream::new(),
             };
             let body_method = quote! {
@@ -450,8 +491,13 @@ impl Emitter<'_> {
                 method_names.push(with_key.to_string());
                 let arg_names: Vec<&Ident> = required.iter().map(|i| &i.ident).collect();
                 let query_pass = query_arg_name(&options, &paging);
-                let fresh_doc = format!(" Sent under a fresh `Idempotency-Key`; see [`Client::{with_key}`] to choose it.");
-                let key_doc = format!(" [`Client::{}`] under `key`: the same key on every attempt, e.g. to resume a call whose outcome was unknown.", op.id);
+                let fresh_doc = format!(
+                    " Sent under a fresh `Idempotency-Key`; see [`Client::{with_key}`] to choose it."
+                );
+                let key_doc = format!(
+                    " [`Client::{}`] under `key`: the same key on every attempt, e.g. to resume a call whose outcome was unknown.",
+                    op.id
+                );
                 quote! {
                     #docs
                     #[doc = ""]
@@ -526,8 +572,12 @@ impl Emitter<'_> {
         }
         let required_idents: Vec<Ident> = required.iter().map(|i| i.ident.clone()).collect();
         for waiter in &op.extensions.waiters {
-            let (method, tokens) =
-                self.waiter(waiter, &data, (&args, &prepare_required, &required_idents), &call)?;
+            let (method, tokens) = self.waiter(
+                waiter,
+                &data,
+                (&args, &prepare_required, &required_idents),
+                &call,
+            )?;
             method_names.push(method);
             extra.extend(tokens);
         }
@@ -553,11 +603,21 @@ impl Emitter<'_> {
     fn query_struct(&self, ident: &Ident, options: &[&Input<'_>], paged: bool) -> TokenStream {
         let fields = options.iter().map(|i| {
             let (name, ty) = (&i.ident, i.kind.stored_type());
-            let doc = doc_line(i.param.schema.schema_data.description.as_deref().unwrap_or(""));
+            let doc = doc_line(
+                i.param
+                    .schema
+                    .schema_data
+                    .description
+                    .as_deref()
+                    .unwrap_or(""),
+            );
             quote!(#[doc = #doc] pub #name: ::std::option::Option<#ty>,)
         });
         let page = paged.then(|| quote!(#[doc = " Paging."] pub page: PageRequest,));
-        let doc = format!(" Optional parameters of [`Client::{}`](crate::Client::{}).", self.op.id, self.op.id);
+        let doc = format!(
+            " Optional parameters of [`Client::{}`](crate::Client::{}).",
+            self.op.id, self.op.id
+        );
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -573,7 +633,10 @@ impl Emitter<'_> {
         let body = op.body.as_ref().expect("called with a body");
         let ident = format_ident!(
             "{}",
-            op.extensions.input.clone().unwrap_or_else(|| format!("{}Input", pascal(&op.id)))
+            op.extensions
+                .input
+                .clone()
+                .unwrap_or_else(|| format!("{}Input", pascal(&op.id)))
         );
         let body_type = self.shapes.setter(&op.id, "body")?;
         let struct_name = quote!(#body_type).to_string().replace(' ', "");
@@ -584,12 +647,22 @@ impl Emitter<'_> {
         let mut inits = Vec::new();
         let mut setters = Vec::new();
         let mut fallible_new = false;
-        if let Some(extra) = fields.iter().find(|f| !body.properties.iter().any(|(n, _, _)| *n == f.wire)) {
-            bail!("`types::{struct_name}` has field `{}`, which the spec's `{}` does not", extra.wire, body.schema_name);
+        if let Some(extra) = fields
+            .iter()
+            .find(|f| !body.properties.iter().any(|(n, _, _)| *n == f.wire))
+        {
+            bail!(
+                "`types::{struct_name}` has field `{}`, which the spec's `{}` does not",
+                extra.wire,
+                body.schema_name
+            );
         }
         for (wire, schema, required) in &body.properties {
             let Some(field) = fields.iter().find(|f| &f.wire == wire) else {
-                bail!("the spec's `{}` has `{wire}`, which `types::{struct_name}` lacks", body.schema_name);
+                bail!(
+                    "the spec's `{}` has `{wire}`, which `types::{struct_name}` lacks",
+                    body.schema_name
+                );
             };
             let ident = &field.ident;
             let (optional, inner) = match option_inner(&field.ty) {
@@ -598,7 +671,11 @@ impl Emitter<'_> {
             };
             let kind = Kind::of(&inner, schema, &format!("body property `{}`", field.wire))?;
             let wire = field.wire.as_str();
-            let default = body.defaults.iter().find(|(n, _)| n == wire).map(|(_, v)| v.clone());
+            let default = body
+                .defaults
+                .iter()
+                .find(|(n, _)| n == wire)
+                .map(|(_, v)| v.clone());
             let value = kind.convert(wire, quote!(#ident));
             let doc = doc_line(schema.schema_data.description.as_deref().unwrap_or(""));
             match (required, &default) {
@@ -606,7 +683,11 @@ impl Emitter<'_> {
                     let ty = kind.arg_type();
                     new_args.push(quote!(#ident: #ty));
                     fallible_new |= kind.is_fallible();
-                    inits.push(if optional { quote!(#ident: ::std::option::Option::Some(#value),) } else { quote!(#ident: #value,) });
+                    inits.push(if optional {
+                        quote!(#ident: ::std::option::Option::Some(#value),)
+                    } else {
+                        quote!(#ident: #value,)
+                    });
                     continue;
                 }
                 (true, Some(v)) => {
@@ -617,7 +698,11 @@ impl Emitter<'_> {
                 (false, _) => inits.push(quote!(#ident: ::std::default::Default::default(),)),
             }
             let ty = kind.arg_type();
-            let assigned = if optional { quote!(::std::option::Option::Some(#value)) } else { value };
+            let assigned = if optional {
+                quote!(::std::option::Option::Some(#value))
+            } else {
+                value
+            };
             let default_doc = default.map(|v| format!(" Default: `{v}`."));
             let default_doc = default_doc.iter();
             setters.push(if kind.is_fallible() {
@@ -658,11 +743,17 @@ impl Emitter<'_> {
         };
         let built = quote!(Self { body: #body_type { #(#inits)* }, #key_init });
         let (new_returns, new_body) = if fallible_new {
-            (quote!(::std::result::Result<Self, Error>), quote!(::std::result::Result::Ok(#built)))
+            (
+                quote!(::std::result::Result<Self, Error>),
+                quote!(::std::result::Result::Ok(#built)),
+            )
         } else {
             (quote!(Self), built)
         };
-        let doc = format!(" Input of [`Client::{}`](crate::Client::{}): {}", op.id, op.id, body.schema_name);
+        let doc = format!(
+            " Input of [`Client::{}`](crate::Client::{}): {}",
+            op.id, op.id, body.schema_name
+        );
         let new_doc = " The required fields; the others are set with the methods below. Each value is checked against the spec before anything is sent.";
         let definition = quote! {
             #[doc = #doc]
@@ -695,14 +786,22 @@ impl Emitter<'_> {
         let method = format_ident!("wait_for_{}", waiter.name);
         let field = self.data_field(&waiter.field)?;
         let (name, success, failure) = (&waiter.name, &waiter.success, &waiter.failure);
-        let (min, max, timeout) = (waiter.min_delay_seconds, waiter.max_delay_seconds, waiter.timeout_seconds);
+        let (min, max, timeout) = (
+            waiter.min_delay_seconds,
+            waiter.max_delay_seconds,
+            waiter.timeout_seconds,
+        );
         let doc = doc_line(&waiter.description);
         let how = format!(
             " Polls [`Client::{}`] with backoff from {min} s to {max} s until `{}` is one of {}; fails on {}. An unknown value keeps polling. Deadline {timeout} s unless `options` sets one; a retryable error keeps polling, any other ends the wait.",
             self.op.id,
             waiter.field,
             quoted(success),
-            if failure.is_empty() { "nothing".to_owned() } else { quoted(failure) },
+            if failure.is_empty() {
+                "nothing".to_owned()
+            } else {
+                quoted(failure)
+            },
         );
         let tokens = quote! {
             #[doc = #doc]
@@ -749,7 +848,15 @@ struct BodyInput {
 /// The same integer kind taking another primitive (the page's fixed `u32` / `u64`).
 fn with_prim(kind: &Kind, prim: &str) -> Kind {
     match kind.clone() {
-        Kind::Integer { target, inner, rule, min, max, one_of, .. } => Kind::Integer {
+        Kind::Integer {
+            target,
+            inner,
+            rule,
+            min,
+            max,
+            one_of,
+            ..
+        } => Kind::Integer {
             prim: format_ident!("{prim}"),
             target,
             inner,
@@ -777,7 +884,9 @@ fn option_inner(ty: &Type) -> Option<Type> {
     if last.ident != "Option" {
         return None;
     }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
@@ -811,13 +920,19 @@ fn pascal(snake: &str) -> String {
         .filter(|s| !s.is_empty())
         .map(|s| {
             let mut c = s.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
 
 fn quoted(values: &[String]) -> String {
-    values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One doc paragraph: the text on one line with a leading space.
@@ -828,7 +943,11 @@ fn doc_line(text: &str) -> String {
 
 fn operation_docs(op: &SdkOperation) -> TokenStream {
     let summary = doc_line(op.summary.as_deref().unwrap_or(&op.id));
-    let summary = if summary.ends_with('.') { summary } else { format!("{summary}.") };
+    let summary = if summary.ends_with('.') {
+        summary
+    } else {
+        format!("{summary}.")
+    };
     let description = op.description.as_deref().map(doc_line);
     let description = description.iter();
     let route = format!(" `{} {}`", op.method, op.path);
@@ -846,7 +965,10 @@ mod tests {
 
     #[test]
     fn setter_names_follow_progenitor() {
-        assert_eq!(setter_ident("Idempotency-Key").to_string(), "idempotency_key");
+        assert_eq!(
+            setter_ident("Idempotency-Key").to_string(),
+            "idempotency_key"
+        );
         assert_eq!(setter_ident("ref").to_string(), "ref_");
         assert_eq!(setter_ident("order_type").to_string(), "order_type");
     }
@@ -856,8 +978,14 @@ mod tests {
         let s: openapiv3::StringType =
             serde_norway::from_str("minLength: 1\nmaxLength: 64\npattern: '^a+$'").unwrap();
         assert_eq!(text_rule(&s), "must be 1–64 characters and match `^a+$`");
-        assert_eq!(integer_rule(Some(50), Some(10000), &[]), "must be between 50 and 10000");
-        assert_eq!(integer_rule(None, None, &[3, 6, 12]), "must be one of 3, 6, 12");
+        assert_eq!(
+            integer_rule(Some(50), Some(10000), &[]),
+            "must be between 50 and 10000"
+        );
+        assert_eq!(
+            integer_rule(None, None, &[3, 6, 12]),
+            "must be one of 3, 6, 12"
+        );
         assert_eq!(integer_rule(Some(1), None, &[]), "must be at least 1");
     }
 }
