@@ -252,8 +252,8 @@ fn extension_mistakes_name_the_file_line_and_operation() {
         ),
         (
             (
-                "        payment_method: ton_memo\n",
-                "        payment_methd: ton_memo\n",
+                "x-sdk-defaults:\n        payment_method: ton_memo\n",
+                "x-sdk-defaults:\n        payment_methd: ton_memo\n",
             ),
             "x-sdk-defaults names `payment_methd`, which is not a required property of `CreateStarsOrderRequest`",
         ),
