@@ -1,6 +1,7 @@
 //! Response and request rewrites for the proxy, to prove the suite: each `Break` turns a
 //! correct server into one that breaks one clause in one way; `Additions` makes only changes
-//! the spec allows (new fields, new enum values, keys in another order), which must pass.
+//! the spec allows (new fields, new enum values, keys in another order), and `Reword` changes
+//! only free text (every error message): both must pass.
 
 use serde_json::{Value, json};
 
@@ -155,5 +156,25 @@ impl Interceptor for Additions {
         add_fields(&mut body);
         // serde_json's map is sorted: keys come out in another order than the server's.
         response.body = body.to_string().into();
+    }
+}
+
+/// What [`Reword`] says instead of every error message: names no field.
+pub const REWORDED: &str = "Anfrage abgelehnt.";
+
+/// Rewords every error message, as a server that rephrases or translates them would. The
+/// message is free text for people; no clause may fail on it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reword;
+
+impl Interceptor for Reword {
+    fn on_response(&self, _: Option<&str>, _: &ProxiedRequest, response: &mut ProxiedResponse) {
+        let Some(mut body) = response.json_body() else {
+            return;
+        };
+        if let Some(message) = body.get_mut("error_message") {
+            *message = json!(REWORDED);
+            response.body = body.to_string().into();
+        }
     }
 }

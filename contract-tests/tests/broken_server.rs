@@ -1,7 +1,7 @@
 //! The suite proved against a real server: a fresh in-process sandbox behind a rewriting proxy.
 //! Each broken server must fail the named clause test with a message naming the clause, the
-//! operation and what was seen; a server that only adds what the spec allows must pass every
-//! live clause.
+//! operation and what was seen; a server that only adds what the spec allows, or rewords its
+//! error messages, must pass every live clause.
 
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use contract_tests::config::{LiveConfig, Secret};
 use contract_tests::failure::ClauseFailure;
 use contract_tests::intercept::Interceptor;
 use contract_tests::live::Live;
-use contract_tests::rewrite::{Additions, Break};
+use contract_tests::rewrite::{Additions, Break, REWORDED, Reword};
 use contract_tests::run::RunState;
 use contract_tests::runtime::block_on;
 use theopenmoney_sandbox::{Sandbox, SandboxHandle};
@@ -187,4 +187,38 @@ fn a_server_that_only_adds_fields_and_enum_values_passes_every_live_clause() {
             panic!("{}: false alarm on additions: {failure}", test.name);
         }
     }
+}
+
+#[test]
+fn a_server_that_rewords_every_error_message_passes_every_live_clause_with_notes() {
+    let rig = rig(|_| Arc::new(Reword));
+    for test in live_tests() {
+        if let Err(failure) = run_live(test.name, &rig.live) {
+            panic!("{}: false alarm on reworded messages: {failure}", test.name);
+        }
+    }
+    // The messages were seen, and only noted: one note per (clause, operation, field).
+    let notes = rig.live.run.notes.all();
+    let noted = |clause: &str, operation: &str, field: &str| {
+        notes.iter().any(|n| {
+            n.clause == clause
+                && n.operation == operation
+                && n.what.contains(&format!("`{field}`"))
+                && n.example == REWORDED
+        })
+    };
+    assert!(
+        noted("error-codes/422", "create_stars_order", "quantity"),
+        "{notes:#?}"
+    );
+    assert!(
+        noted("error-codes/422", "list_orders_by_reference", "ref"),
+        "{notes:#?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.clause == "properties/invalid-rejected"),
+        "{notes:#?}"
+    );
 }
