@@ -231,6 +231,7 @@ pub(crate) mod fixture {
     pub(crate) fn exchange() -> Exchange {
         let mut headers = HeaderMap::new();
         headers.insert("authorization", format!("Bearer {KEY}").parse().unwrap());
+        headers.insert("host", "127.0.0.1:1".parse().unwrap());
         let mut response = ProxiedResponse::json(
             400,
             &serde_json::json!({"ok": false, "error_code": "BAD", "error_message": "<&\"'>", "data": null}),
