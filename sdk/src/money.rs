@@ -1,6 +1,13 @@
 //! Exact money. Amounts travel as JSON numbers and decode into decimals digit for digit
 //! (`0.418` stays `0.418`, 9 decimal places of TON are kept), never through a binary float.
-//! This relies on `serde_json`'s `arbitrary_precision` feature, which the sdk enables.
+//! serde_json hands the sdk each number's raw text through its additive `raw_value` feature;
+//! the sdk does not turn on `arbitrary_precision`, so it changes nothing about how the other
+//! crates of a partner's build parse numbers. The `json` submodule says what each deserializer
+//! yields.
+
+mod json;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 use std::iter::Sum;
@@ -97,13 +104,13 @@ macro_rules! decimal_amount {
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                rust_decimal::serde::arbitrary_precision::serialize(&self.0, serializer)
+                json::serialize(&self.0, serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rust_decimal::serde::arbitrary_precision::deserialize(deserializer).map(Self)
+                json::deserialize(deserializer).map(Self)
             }
         }
 
@@ -136,40 +143,3 @@ decimal_amount!(
     Percent,
     "A percentage as a JSON number, decoded exactly."
 );
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_round_trip_digit_for_digit() {
-        for wire in [
-            "0.418",
-            "0.1",
-            "123456789.123456789",
-            "0.000000001",
-            "1.500",
-            "-2.25",
-        ] {
-            let amount: TonAmount = serde_json::from_str(wire).unwrap();
-            assert_eq!(amount.to_string(), wire);
-            assert_eq!(serde_json::to_string(&amount).unwrap(), wire);
-        }
-    }
-
-    #[test]
-    fn sums_are_exact() {
-        let parts: Vec<TonAmount> = serde_json::from_str("[0.1, 0.2, 0.000000001]").unwrap();
-        let total: TonAmount = parts.into_iter().sum();
-        assert_eq!(total, "0.300000001".parse().unwrap());
-    }
-
-    #[test]
-    fn nine_decimals_beyond_f64_precision_survive() {
-        // 17 significant digits: an f64 would round this.
-        let wire = r#"{"v":98765432.123456789}"#;
-        let v: serde_json::Value = serde_json::from_str(wire).unwrap();
-        let amount: TonAmount = serde_json::from_value(v["v"].clone()).unwrap();
-        assert_eq!(amount.to_string(), "98765432.123456789");
-    }
-}
