@@ -15,9 +15,8 @@ use crate::generated::Client as GeneratedClient;
 use crate::generated::types::ErrorEnvelope;
 use crate::hooks::CallContext;
 use crate::idempotency::IdempotencyKey;
-use crate::retry::{
-    Decision, RetryBudget, RetryPolicy, Retryability, StopReason, classify, decide,
-};
+use crate::retry::{Decision, RetryBudget, RetryPolicy, StopReason, decide};
+use crate::retryability::{Retryability, classify};
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.theopenmoney.info";
@@ -131,7 +130,7 @@ impl Client {
                     failure,
                     attempt,
                     started.elapsed(),
-                    fastrand::f64(),
+                    crate::random::unit(),
                 );
                 let wait = match (decision, failure) {
                     (Decision::RetryAfter(wait), Retryability::Transient { cost, .. })

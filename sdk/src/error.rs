@@ -235,11 +235,6 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again (with the same `Idempotency-Key`) may succeed.
-    pub fn is_retryable(&self) -> bool {
-        crate::retry::classify(self).is_retryable()
-    }
-
     /// Whether the outcome is unknown: the request may or may not have taken effect. Retry it
     /// with [`Error::idempotency_key`] to find out without acting twice.
     pub fn is_outcome_unknown(&self) -> bool {

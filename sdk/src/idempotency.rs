@@ -8,9 +8,10 @@ use schemars::schema::{InstanceType, Schema};
 /// Longest key the API accepts.
 pub const MAX_LEN: usize = 255;
 
-/// Namespace for keys derived with [`IdempotencyKey::derived_from`] (a fixed, random UUID).
-const DERIVED_NAMESPACE: uuid::Uuid =
-    uuid::Uuid::from_u128(0x6f0b_5e8e_1c4a_4d3b_9a57_2e0d_4c1f_8a36);
+/// Namespace for keys derived with [`IdempotencyKey::derived_from`] (a fixed, random UUID,
+/// `6f0b5e8e-1c4a-4d3b-9a57-2e0d4c1f8a36`). Changing it would change every derived key, and a
+/// partner restarting across an upgrade would then create a second order.
+const DERIVED_NAMESPACE: [u8; 16] = 0x6f0b_5e8e_1c4a_4d3b_9a57_2e0d_4c1f_8a36_u128.to_be_bytes();
 
 /// The value of an `Idempotency-Key` header: 1–255 printable ASCII characters with no leading
 /// or trailing space. A retry that carries the same key returns the first result instead of
@@ -19,15 +20,22 @@ const DERIVED_NAMESPACE: uuid::Uuid =
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
-    /// A fresh random key (a UUIDv4): what the sdk uses when the caller gives none.
+    /// A fresh random key (a UUIDv4, RFC 9562): what the sdk uses when the caller gives none.
     pub fn random() -> Self {
-        Self(uuid::Uuid::new_v4().to_string())
+        Self(uuid_text(crate::random::bytes(), 4))
     }
 
     /// A key derived deterministically from your own id (an invoice number, say), so a restart
-    /// of your process that retries the same invoice reuses the same key.
+    /// of your process that retries the same invoice reuses the same key: the UUIDv5 (RFC 9562,
+    /// SHA-1) of `reference` in the sdk's fixed namespace.
     pub fn derived_from(reference: &str) -> Self {
-        Self(uuid::Uuid::new_v5(&DERIVED_NAMESPACE, reference.as_bytes()).to_string())
+        let mut sha1 = sha1_smol::Sha1::new();
+        sha1.update(&DERIVED_NAMESPACE);
+        sha1.update(reference.as_bytes());
+        let digest = sha1.digest().bytes();
+        let mut bytes = [0; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        Self(uuid_text(bytes, 5))
     }
 
     /// Checks and wraps a key you chose.
@@ -83,10 +91,19 @@ impl TryFrom<String> for IdempotencyKey {
     }
 }
 
-impl From<uuid::Uuid> for IdempotencyKey {
-    fn from(value: uuid::Uuid) -> Self {
-        Self(value.to_string())
+/// The hyphenated lower-case text of a UUID made from `bytes` with the given version and the
+/// RFC 9562 variant bits set.
+fn uuid_text(mut bytes: [u8; 16], version: u8) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | (version << 4);
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut text = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            text.push('-');
+        }
+        text.push_str(&format!("{byte:02x}"));
     }
+    text
 }
 
 impl serde::Serialize for IdempotencyKey {
@@ -123,11 +140,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn random_keys_are_valid_uuids_and_distinct() {
+    fn random_keys_are_valid_v4_uuids_and_distinct() {
         let (a, b) = (IdempotencyKey::random(), IdempotencyKey::random());
         assert_ne!(a, b);
-        assert!(uuid::Uuid::parse_str(a.as_str()).is_ok());
+        let parsed = uuid::Uuid::parse_str(a.as_str()).unwrap();
+        assert_eq!(parsed.get_version_num(), 4);
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        assert_eq!(parsed.hyphenated().to_string(), a.as_str());
         assert!(IdempotencyKey::new(a.as_str()).is_ok());
+    }
+
+    proptest::proptest! {
+        /// Keys derived before this sdk made its own UUIDs (with the `uuid` crate) stay the same:
+        /// a restart across an upgrade must reuse its key.
+        #[test]
+        fn derived_keys_are_the_uuid_crates_v5(reference in ".{0,80}") {
+            let namespace = uuid::Uuid::from_bytes(DERIVED_NAMESPACE);
+            let expected = uuid::Uuid::new_v5(&namespace, reference.as_bytes()).to_string();
+            let derived = IdempotencyKey::derived_from(&reference);
+            proptest::prop_assert_eq!(derived.as_str(), expected);
+        }
+    }
+
+    #[test]
+    fn a_derived_key_is_pinned() {
+        // Python's `uuid.uuid5(UUID("6f0b5e8e-1c4a-4d3b-9a57-2e0d4c1f8a36"), "invoice-42")`.
+        assert_eq!(
+            IdempotencyKey::derived_from("invoice-42").as_str(),
+            "ae746808-6c87-5f6b-83fa-0d86cdc237e1"
+        );
     }
 
     #[test]

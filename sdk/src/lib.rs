@@ -29,7 +29,9 @@ mod input;
 mod money;
 mod open_enum;
 mod pagination;
+mod random;
 mod retry;
+mod retryability;
 mod schema;
 mod waiter;
 
@@ -47,5 +49,5 @@ pub use idempotency::{IdempotencyKey, Idempotent};
 pub use ids::{OrderId, PremiumMonths};
 pub use money::{Decimal, Percent, TonAmount, UsdAmount};
 pub use pagination::PageRequest;
-pub use retry::{Decision, RetryBudget, RetryPolicy, Retryability, StopReason, classify, decide};
+pub use retry::RetryPolicy;
 pub use waiter::{WaitError, WaitOptions};

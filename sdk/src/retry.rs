@@ -1,15 +1,12 @@
 //! When to try a call again. The decision is a pure function of the policy, the failure and
-//! the time spent ([`decide`]); a per-client token bucket ([`RetryBudget`], as in AWS's
-//! "standard" retry mode) stops a fleet of clients from hammering a sick server.
+//! the time spent (`decide`); a per-client token bucket (`RetryBudget`, as in AWS's
+//! "standard" retry mode) stops a fleet of clients from hammering a sick server. Only the
+//! policy is public: the rest is the call loop's.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
-use backon::{BackoffBuilder, ExponentialBuilder};
-use reqwest::StatusCode;
-
-use crate::enums::ErrorCode;
-use crate::error::{Error, ErrorKind};
+use crate::retryability::Retryability;
 
 /// How a client retries. Every retry of one call carries the same `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,30 +45,9 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a failure is worth another attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Retryability {
-    /// Retrying cannot help (401, 404, 422, a state conflict, bad input, a bad success body).
-    Permanent,
-    /// It may succeed next time.
-    Transient {
-        /// The server's `Retry-After`.
-        retry_after: Option<Duration>,
-        /// Tokens this retry costs from the budget.
-        cost: u32,
-    },
-}
-
-impl Retryability {
-    /// Whether a retry may help.
-    pub fn is_retryable(self) -> bool {
-        matches!(self, Self::Transient { .. })
-    }
-}
-
 /// The next step after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Wait this long, then try again.
     RetryAfter(Duration),
     /// Return the error.
@@ -80,7 +56,7 @@ pub enum Decision {
 
 /// Why a call ends with its last error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopReason {
+pub(crate) enum StopReason {
     /// The failure is permanent.
     NotRetryable,
     /// `max_attempts` reached.
@@ -93,55 +69,9 @@ pub enum StopReason {
     BudgetExhausted,
 }
 
-/// Tokens a retry costs; timeouts cost more, as in AWS's standard mode.
-const RETRY_COST: u32 = 5;
-const TIMEOUT_RETRY_COST: u32 = 10;
-
-/// Classifies an error.
-pub fn classify(error: &Error) -> Retryability {
-    let transient = |retry_after| Retryability::Transient {
-        retry_after,
-        cost: RETRY_COST,
-    };
-    match error.kind() {
-        ErrorKind::Transport { source, .. } if source.is_builder() || source.is_redirect() => {
-            Retryability::Permanent
-        }
-        ErrorKind::Transport { source, .. } => Retryability::Transient {
-            retry_after: None,
-            cost: if source.is_timeout() {
-                TIMEOUT_RETRY_COST
-            } else {
-                RETRY_COST
-            },
-        },
-        ErrorKind::Api(api) if api.code == ErrorCode::IdempotencyInProgress => {
-            transient(api.retry_after)
-        }
-        ErrorKind::Api(api) if is_transient_status(api.status) => transient(api.retry_after),
-        ErrorKind::Decode {
-            status: Some(status),
-            retry_after,
-            ..
-        } if is_transient_status(*status) => transient(*retry_after),
-        ErrorKind::UnexpectedStatus {
-            status,
-            retry_after,
-            ..
-        } if is_transient_status(*status) => transient(*retry_after),
-        _ => Retryability::Permanent,
-    }
-}
-
-/// 408, 429, 500, 502, 503, 504: the request may succeed later. 409 is a state conflict unless
-/// its code says the same key is in flight (handled above).
-fn is_transient_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
-}
-
 /// Decides what follows failed attempt number `attempts_made` (1-based), `elapsed` after the
 /// call started. `jitter` in `[0, 1)` picks the wait within the backoff ceiling ("full jitter").
-pub fn decide(
+pub(crate) fn decide(
     policy: &RetryPolicy,
     failure: Retryability,
     attempts_made: u32,
@@ -170,29 +100,28 @@ pub fn decide(
 
 /// The ceiling before retry number `retry` (1-based): `base · 2^(retry-1)`, capped.
 fn backoff_ceiling(policy: &RetryPolicy, retry: u32) -> Duration {
-    ExponentialBuilder::default()
-        .with_min_delay(policy.base_delay)
-        .with_max_delay(policy.max_delay)
-        .with_factor(2.0)
-        .without_max_times()
-        .build()
-        .nth(retry.saturating_sub(1) as usize)
-        .unwrap_or(policy.max_delay)
+    let factor = 1u32
+        .checked_shl(retry.saturating_sub(1))
+        .unwrap_or(u32::MAX);
+    policy
+        .base_delay
+        .saturating_mul(factor)
+        .min(policy.max_delay)
 }
 
 /// A client-wide token bucket: retries spend tokens, successes earn them back.
 #[derive(Debug)]
-pub struct RetryBudget {
+pub(crate) struct RetryBudget {
     tokens: Mutex<u32>,
     capacity: u32,
 }
 
 impl RetryBudget {
     /// AWS's standard-mode bucket size.
-    pub const DEFAULT_CAPACITY: u32 = 500;
+    pub(crate) const DEFAULT_CAPACITY: u32 = 500;
 
     /// A full bucket of `capacity` tokens.
-    pub fn new(capacity: u32) -> Self {
+    pub(crate) fn new(capacity: u32) -> Self {
         Self {
             tokens: Mutex::new(capacity),
             capacity,
@@ -200,7 +129,7 @@ impl RetryBudget {
     }
 
     /// Takes `cost` tokens for a retry, or returns false when there are not enough.
-    pub fn try_spend(&self, cost: u32) -> bool {
+    pub(crate) fn try_spend(&self, cost: u32) -> bool {
         let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         if *tokens >= cost {
             *tokens -= cost;
@@ -211,13 +140,14 @@ impl RetryBudget {
     }
 
     /// Credits a successful call: the cost of its retries back, or one token.
-    pub fn record_success(&self, retry_cost_spent: u32) {
+    pub(crate) fn record_success(&self, retry_cost_spent: u32) {
         let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         *tokens = (*tokens + retry_cost_spent.max(1)).min(self.capacity);
     }
 
     /// Tokens left.
-    pub fn available(&self) -> u32 {
+    #[cfg(test)]
+    fn available(&self) -> u32 {
         *self.tokens.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -231,72 +161,11 @@ impl Default for RetryBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ApiError;
 
     const TRANSIENT: Retryability = Retryability::Transient {
         retry_after: None,
-        cost: RETRY_COST,
+        cost: 5,
     };
-
-    fn api(status: u16, code: &str) -> Error {
-        Error::new(ErrorKind::Api(ApiError {
-            status: StatusCode::from_u16(status).unwrap(),
-            code: ErrorCode::from(code),
-            message: "m".into(),
-            retry_after: None,
-        }))
-    }
-
-    #[test]
-    fn retries_transient_statuses_and_in_progress_only() {
-        for (status, code) in [
-            (429, "RATE_LIMITED"),
-            (409, "IDEMPOTENCY_IN_PROGRESS"),
-            (500, "INTERNAL_ERROR"),
-            (502, "BAD_GATEWAY"),
-            (503, "X"),
-            (504, "X"),
-        ] {
-            assert!(
-                classify(&api(status, code)).is_retryable(),
-                "{status} {code}"
-            );
-        }
-        for (status, code) in [
-            (401, "UNAUTHORIZED"),
-            (404, "NOT_FOUND"),
-            (409, "ORDER_NOT_CANCELLABLE"),
-            (409, "INSUFFICIENT_BALANCE"),
-            (422, "VALIDATION_ERROR"),
-            (422, "IDEMPOTENCY_KEY_REUSED"),
-            (400, "X"),
-        ] {
-            assert!(
-                !classify(&api(status, code)).is_retryable(),
-                "{status} {code}"
-            );
-        }
-    }
-
-    #[test]
-    fn undecodable_502_is_still_retryable_but_bad_success_body_is_not() {
-        let body_error = serde_json::from_str::<u8>("<html>").unwrap_err();
-        let html_502 = Error::new(ErrorKind::Decode {
-            status: Some(StatusCode::BAD_GATEWAY),
-            retry_after: None,
-            body: "<html>".into(),
-            source: body_error,
-        });
-        assert!(classify(&html_502).is_retryable());
-        let bad_200 = Error::new(ErrorKind::Decode {
-            status: Some(StatusCode::OK),
-            retry_after: None,
-            body: "{}".into(),
-            source: serde_json::from_str::<u8>("{}").unwrap_err(),
-        });
-        assert!(!classify(&bad_200).is_retryable());
-        assert!(!classify(&Error::invalid_input("quantity", "x")).is_retryable());
-    }
 
     #[test]
     fn permanent_failures_stop_at_once() {
@@ -316,12 +185,12 @@ mod tests {
             deadline: None,
             ..RetryPolicy::default()
         };
-        // backon scales with f32, so allow a microsecond of rounding.
         let wait =
             |attempt, jitter| match decide(&policy, TRANSIENT, attempt, Duration::ZERO, jitter) {
                 Decision::RetryAfter(wait) => wait.as_micros(),
                 stop => panic!("expected a retry, got {stop:?}"),
             };
+        // `mul_f64` rounds to the nanosecond.
         let near = |actual: u128, millis: u128| actual.abs_diff(millis * 1000) <= 1;
         assert_eq!(wait(1, 0.0), 0);
         assert!(near(wait(1, 0.5), 50));
@@ -354,7 +223,7 @@ mod tests {
         let policy = RetryPolicy::default();
         let after = |secs| Retryability::Transient {
             retry_after: Some(Duration::from_secs(secs)),
-            cost: RETRY_COST,
+            cost: 5,
         };
         assert_eq!(
             decide(&policy, after(2), 1, Duration::ZERO, 0.0),

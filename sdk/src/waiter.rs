@@ -251,7 +251,7 @@ where
                 last,
             });
         };
-        tokio::time::sleep(backoff(min, max, polls, fastrand::f64()).min(remaining)).await;
+        tokio::time::sleep(backoff(min, max, polls, crate::random::unit()).min(remaining)).await;
     }
 }
 
