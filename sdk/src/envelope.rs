@@ -1,12 +1,11 @@
 //! The success envelope `{"ok": true, "data": …}` every operation answers with.
 
-use schemars::JsonSchema;
-use schemars::schema::{InstanceType, Schema};
 use serde::{Deserialize, Serialize};
 
 /// `{"ok": true, "data": T}`. The sdk's operations unwrap it and return `data`; the generated
 /// builder API returns it whole.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Envelope<T> {
     /// Always `true` on success.
     pub ok: Success,
@@ -50,17 +49,5 @@ impl<'de> Deserialize<'de> for Success {
                 "a success envelope must have `ok: true`",
             ))
         }
-    }
-}
-
-impl JsonSchema for Success {
-    fn schema_name() -> String {
-        "Success".to_owned()
-    }
-
-    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> Schema {
-        let mut schema = crate::schema::described(InstanceType::Boolean, "Always true.");
-        schema.enum_values = Some(vec![true.into()]);
-        schema.into()
     }
 }

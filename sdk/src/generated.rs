@@ -10,14 +10,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///The partner's balance.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Balance {
         pub balance_ton: ::theopenmoney::TonAmount,
         ///The TON address that tops this partner's balance up.
@@ -31,14 +25,8 @@ pub mod types {
     /**One movement of the balance. `amount_ton` is signed: top-ups and refunds are positive,
 order payments negative.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BalanceTransaction {
         pub amount_ton: ::theopenmoney::TonAmount,
         ///When the transaction happened.
@@ -55,18 +43,9 @@ order payments negative.
         }
     }
     ///Your own id for the order (invoice number, payment id), stored on the order.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientReference(::std::string::String);
     impl ::std::ops::Deref for ClientReference {
         type Target = ::std::string::String;
@@ -133,14 +112,8 @@ order payments negative.
         }
     }
     ///A Premium order to create.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreatePremiumOrderRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_reference: ::std::option::Option<ClientReference>,
@@ -155,14 +128,8 @@ order payments negative.
         }
     }
     ///A Stars order to create.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateStarsOrderRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_reference: ::std::option::Option<ClientReference>,
@@ -177,14 +144,8 @@ order payments negative.
         }
     }
     ///Every error, whatever the status.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorEnvelope {
         ///Always null on errors.
         pub data: (),
@@ -199,18 +160,9 @@ order payments negative.
         }
     }
     ///Human-readable; names the offending field on validation errors.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorEnvelopeErrorMessage(::std::string::String);
     impl ::std::ops::Deref for ErrorEnvelopeErrorMessage {
         type Target = ::std::string::String;
@@ -263,14 +215,8 @@ order payments negative.
         }
     }
     ///The service fee and the order limits.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct FeeSchedule {
         pub fee_percent: ::theopenmoney::Percent,
         ///Largest Stars quantity.
@@ -286,18 +232,9 @@ order payments negative.
         }
     }
     ///`GetOrderByMemoMemo`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GetOrderByMemoMemo(::std::string::String);
     impl ::std::ops::Deref for GetOrderByMemoMemo {
         type Target = ::std::string::String;
@@ -353,14 +290,8 @@ order payments negative.
         }
     }
     ///The service's health.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HealthStatus {
         ///`ok` when healthy.
         pub status: ::std::string::String,
@@ -371,14 +302,8 @@ order payments negative.
         }
     }
     ///A Stars or Premium order.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Order {
         ///Your `client_reference`, when the order was created with one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -416,14 +341,8 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         }
     }
     ///One page of orders.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrderPage {
         pub items: ::std::vec::Vec<Order>,
         ///The page size used.
@@ -439,14 +358,8 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         }
     }
     ///Order counts by status and totals over all of the partner's orders.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrderStats {
         ///Order count for each status that has any; keys are `OrderStatus` values.
         pub by_status: ::std::collections::BTreeMap<::std::string::String, i64>,
@@ -464,14 +377,8 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         }
     }
     ///What a Premium order would cost now.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PremiumEstimate {
         ///Months priced.
         pub months: i32,
@@ -484,14 +391,8 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         }
     }
     ///Whether a username can receive Stars or Premium.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RecipientCheck {
         ///Whether an order for this username would be delivered.
         pub can_receive: bool,
@@ -507,18 +408,9 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         }
     }
     ///A Telegram username, 5–32 letters, digits or underscores, with or without a leading `@`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RecipientUsername(::std::string::String);
     impl ::std::ops::Deref for RecipientUsername {
         type Target = ::std::string::String;
@@ -573,14 +465,8 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         }
     }
     ///What a Stars order would cost now.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StarsEstimate {
         pub price_ton: ::theopenmoney::TonAmount,
         pub price_usd: ::theopenmoney::UsdAmount,
@@ -593,15 +479,9 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         }
     }
     ///Number of Stars, 50 to 10000.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StarsQuantity(pub i32);
     impl ::std::ops::Deref for StarsQuantity {
         type Target = i32;
@@ -643,14 +523,8 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         }
     }
     ///The TON/USD rate.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TonRate {
         pub ton_usd: ::theopenmoney::UsdAmount,
         ///When the rate was last updated.
@@ -662,14 +536,8 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         }
     }
     ///One page of balance transactions.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TransactionPage {
         pub items: ::std::vec::Vec<BalanceTransaction>,
         ///The page size used.

@@ -3,8 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use schemars::schema::{InstanceType, Schema};
-
 /// Longest key the API accepts.
 pub const MAX_LEN: usize = 255;
 
@@ -115,23 +113,6 @@ impl serde::Serialize for IdempotencyKey {
 impl<'de> serde::Deserialize<'de> for IdempotencyKey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Self::new(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-    }
-}
-
-impl schemars::JsonSchema for IdempotencyKey {
-    fn schema_name() -> String {
-        "IdempotencyKey".to_owned()
-    }
-
-    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> Schema {
-        let mut schema = crate::schema::described(
-            InstanceType::String,
-            "1–255 printable ASCII characters, no leading or trailing space.",
-        );
-        schema.string().min_length = Some(1);
-        schema.string().max_length = Some(MAX_LEN as u32);
-        schema.string().pattern = Some("^[!-~]([ -~]*[!-~])?$".to_owned());
-        schema.into()
     }
 }
 

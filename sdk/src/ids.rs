@@ -3,8 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use schemars::schema::{InstanceType, Schema};
-
 /// An order id.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -34,18 +32,6 @@ impl FromStr for OrderId {
     type Err = std::num::ParseIntError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         s.parse().map(Self)
-    }
-}
-
-impl schemars::JsonSchema for OrderId {
-    fn schema_name() -> String {
-        "OrderId".to_owned()
-    }
-
-    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> Schema {
-        let mut schema = crate::schema::described(InstanceType::Integer, "An order id.");
-        schema.number().minimum = Some(1.0);
-        schema.into()
     }
 }
 
@@ -102,17 +88,5 @@ impl<'de> serde::Deserialize<'de> for PremiumMonths {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let months = u32::deserialize(deserializer)?;
         Self::try_from(months).map_err(serde::de::Error::custom)
-    }
-}
-
-impl schemars::JsonSchema for PremiumMonths {
-    fn schema_name() -> String {
-        "PremiumMonths".to_owned()
-    }
-
-    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> Schema {
-        let mut schema = crate::schema::described(InstanceType::Integer, "Months of Premium.");
-        schema.enum_values = Some(vec![3.into(), 6.into(), 12.into()]);
-        schema.into()
     }
 }

@@ -26,13 +26,14 @@ mod hooks;
 mod idempotency;
 mod ids;
 mod input;
+#[cfg(feature = "schemars")]
+mod json_schema;
 mod money;
 mod open_enum;
 mod pagination;
 mod random;
 mod retry;
 mod retryability;
-mod schema;
 mod waiter;
 
 pub use auth::ApiKey;

@@ -18,7 +18,7 @@ pub use rust_decimal::Decimal;
 
 /// Defines an exact decimal amount newtype.
 macro_rules! decimal_amount {
-    ($(#[$meta:meta])* $name:ident, $description:literal) => {
+    ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(Decimal);
@@ -114,32 +114,20 @@ macro_rules! decimal_amount {
             }
         }
 
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> String {
-                stringify!($name).to_owned()
-            }
-
-            fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
-                crate::schema::described(schemars::schema::InstanceType::Number, $description).into()
-            }
-        }
     };
 }
 
 decimal_amount!(
     /// An amount of TON, exact to the nanoton (9 decimal places) and beyond.
-    TonAmount,
-    "An amount of TON as a JSON number, decoded exactly."
+    TonAmount
 );
 
 decimal_amount!(
     /// An amount of US dollars, exact.
-    UsdAmount,
-    "An amount of US dollars as a JSON number, decoded exactly."
+    UsdAmount
 );
 
 decimal_amount!(
     /// A percentage (`2.5` is 2.5 %), exact.
-    Percent,
-    "A percentage as a JSON number, decoded exactly."
+    Percent
 );

@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use progenitor_impl::Generator;
 
 use super::operations::operations as sdk_operations;
+use super::optional_derives;
 use super::output::header;
 use super::progenitor_shapes::Shapes;
 use super::settings::{SDK_CRATE, generation_settings};
@@ -43,7 +44,8 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
             .httpmock(api, SDK_CRATE)
             .map_err(|e| anyhow!("progenitor (httpmock): {e}"))
     })?;
-    let client = parse(client, "client")?;
+    let mut client = parse(client, "client")?;
+    optional_derives::gate(&mut client);
     let type_count = count_types(&client);
     let api = surface::emit(&sdk_operations(spec)?, &Shapes::read(&client))
         .with_context(|| format!("{}: generating the sdk's methods", spec.display))?;

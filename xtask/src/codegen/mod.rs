@@ -6,6 +6,7 @@
 mod extensions;
 mod generate;
 mod operations;
+mod optional_derives;
 mod output;
 mod progenitor_shapes;
 mod settings;

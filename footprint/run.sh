@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# What adding the sdk costs a partner's build, side by side with the floor they pay anyway
+# (reqwest with the sdk's features, serde, serde_json, tokio), in one run:
+#   - crates in each binary's normal dependency tree;
+#   - a clean debug build of each binary, each in a fresh target directory, `--rounds` times,
+#     alternating which goes first.
+# Both start from the workspace's Cargo.lock, so they build the versions the workspace tests.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+rounds=1
+[[ "${1:-}" == "--rounds" ]] && rounds=$2
+[[ "${1:-}" == "--count-only" ]] && rounds=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+crates() {
+  (cd "$here/$1" && cargo tree -e normal --prefix none 2>/dev/null | sed 's/ (\*)//' | sort -u | wc -l)
+}
+for crate in floor partner; do
+  cp "$root/Cargo.lock" "$here/$crate/Cargo.lock"
+  # Drops the workspace's other packages from the copied lock, keeping every version.
+  (cd "$here/$crate" && cargo metadata --format-version 1 > /dev/null)
+done
+floor_crates=$(crates floor)
+partner_crates=$(crates partner)
+echo "crates in the dependency tree: floor $floor_crates, partner (with the sdk) $partner_crates, difference $((partner_crates - floor_crates))"
+
+build() {
+  local crate=$1 target="$work/target-$1-$2"
+  local started=$(date +%s.%N)
+  (cd "$here/$crate" && CARGO_TARGET_DIR="$target" cargo build --locked --quiet)
+  echo "$(date +%s.%N) - $started" | bc
+}
+for ((round = 1; round <= rounds; round++)); do
+  if ((round % 2)); then order="floor partner"; else order="partner floor"; fi
+  declare -A took=()
+  for crate in $order; do took[$crate]=$(build "$crate" "$round"); done
+  printf 'round %d: clean debug build: floor %.1f s, partner %.1f s, ratio %.3f\n' "$round" \
+    "${took[floor]}" "${took[partner]}" "$(echo "${took[partner]} / ${took[floor]}" | bc -l)"
+  rm -rf "$work"/target-*
+done
