@@ -285,7 +285,10 @@ pub fn main() -> ExitCode {
     if let Some(dir) = report_dir(&mode) {
         match report.write(&dir, &secrets) {
             Ok(paths) => {
-                let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                let names: Vec<String> = paths
+                    .into_iter()
+                    .map(|p| std::fs::canonicalize(&p).unwrap_or(p).display().to_string())
+                    .collect();
                 println!("reports written: {}", names.join(", "));
             }
             Err(e) => {
