@@ -9,6 +9,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 rounds=1
+# The budget: the sdk may add at most this many crates to what a partner builds anyway.
+max_extra=15
 [[ "${1:-}" == "--rounds" ]] && rounds=$2
 [[ "${1:-}" == "--count-only" ]] && rounds=0
 work=$(mktemp -d)
@@ -24,7 +26,12 @@ for crate in floor partner; do
 done
 floor_crates=$(crates floor)
 partner_crates=$(crates partner)
-echo "crates in the dependency tree: floor $floor_crates, partner (with the sdk) $partner_crates, difference $((partner_crates - floor_crates))"
+extra=$((partner_crates - floor_crates))
+echo "crates in the dependency tree: floor $floor_crates, partner (with the sdk) $partner_crates, difference $extra (at most $max_extra)"
+if ((extra > max_extra)); then
+  echo "FAIL: the sdk adds $extra crates to a partner's build, more than $max_extra"
+  exit 1
+fi
 
 build() {
   local crate=$1 target="$work/target-$1-$2"

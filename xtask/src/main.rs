@@ -42,10 +42,18 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Codegen { check } => {
             let mode = if check { Mode::Check } else { Mode::Write };
-            codegen::run(&workspace::root(), mode).map(|report| print!("{}", report.summary(mode)))
+            let root = workspace::root();
+            codegen::run(&root, mode).map(|report| {
+                print!("{}", report.summary(mode));
+                // What this spec change does to partners, in one line (`cargo xtask breaking`
+                // prints the details).
+                println!("{}", xtask::breaking::verdict_against_head(&root));
+            })
         }
         Task::Sandbox(pass) => launch::sandbox(pass.args),
-        Task::Contract(pass) => launch::run_binary("contract-tests", "contract-live", false, &pass.args),
+        Task::Contract(pass) => {
+            launch::run_binary("contract-tests", "contract-live", false, &pass.args)
+        }
         Task::Chaos(pass) => launch::run_binary("chaos", "chaos", false, &pass.args),
         Task::Breaking(args) => xtask::breaking::run(&workspace::root(), args).and_then(|passed| {
             passed.then_some(()).ok_or_else(|| {

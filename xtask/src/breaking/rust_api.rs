@@ -17,24 +17,9 @@
 use super::classify::{Context, Impact};
 use super::delta::{Delta, ExtensionChange, Fact, Part, SchemaChange, Subject};
 
-/// Schemas the sdk replaces with hand-written types: (schema, type at the sdk's root). Mirrors
-/// `xtask/src/codegen/settings.rs`; a test checks the generated sdk has no type for them.
-pub const HAND_WRITTEN: &[(&str, &str)] = &[
-    ("OrderStatus", "OrderStatus"),
-    ("OrderType", "OrderType"),
-    ("PaymentMethod", "PaymentMethod"),
-    ("KnownPaymentMethod", "PaymentMethod"),
-    ("PaymentCurrency", "PaymentCurrency"),
-    ("KnownPaymentCurrency", "PaymentCurrency"),
-    ("TransactionKind", "TransactionKind"),
-    ("ErrorCode", "ErrorCode"),
-    ("TonAmount", "TonAmount"),
-    ("UsdAmount", "UsdAmount"),
-    ("Percent", "Percent"),
-    ("IdempotencyKey", "IdempotencyKey"),
-    ("OrderId", "OrderId"),
-    ("PremiumMonths", "PremiumMonths"),
-];
+/// Schemas the sdk replaces with hand-written types: (schema, type at the sdk's root), the very
+/// list codegen uses.
+pub const HAND_WRITTEN: &[(&str, &str)] = crate::codegen::REPLACEMENTS;
 
 /// Input structs (optional query parameters) have pub fields and are not `#[non_exhaustive]`,
 /// so a new field breaks an exhaustive struct literal even though `..Default::default()` and

@@ -21,6 +21,7 @@ use anyhow::Result;
 
 pub use generate::{Generated, generate};
 pub use output::{FileState, header};
+pub use settings::REPLACEMENTS;
 pub use spec::{Spec, load_spec, parse_spec};
 
 use crate::workspace;

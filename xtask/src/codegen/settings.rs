@@ -15,7 +15,7 @@ pub const SDK_CRATE: &str = "theopenmoney";
 /// decodes exactly into decimals (typify would use `f64`), and the idempotency key is the sdk's
 /// own type so it can be generated, derived and returned to the caller. `OrderId` is one type
 /// for ids read and ids sent; typify's integer enums (`PremiumMonths`) get no `JsonSchema`.
-const REPLACEMENTS: &[(&str, &str)] = &[
+pub const REPLACEMENTS: &[(&str, &str)] = &[
     ("OrderStatus", "OrderStatus"),
     ("OrderType", "OrderType"),
     ("PaymentMethod", "PaymentMethod"),
