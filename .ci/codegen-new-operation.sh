@@ -114,12 +114,10 @@ use serde_json::json;
 use theopenmoney::{Client, CreateGiftOrderInput, Envelope, IdempotencyKey, RetryPolicy, types};
 
 fn client(server: &MockServer) -> Client {
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default()
+        .max_attempts(3)
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5));
     Client::builder("osk_scratch")
         .base_url(server.base_url())
         .retry_policy(policy)

@@ -142,10 +142,7 @@ impl Live {
 
     /// An sdk client with `key`, retrying as a user's would but with short waits.
     pub fn sdk(&self, key: &Secret) -> theopenmoney::Client {
-        let retry = theopenmoney::RetryPolicy {
-            max_retry_after: MAX_HONOURED_RETRY_AFTER,
-            ..crate::sdk_client::quick_retries(3)
-        };
+        let retry = crate::sdk_client::quick_retries(3).max_retry_after(MAX_HONOURED_RETRY_AFTER);
         crate::sdk_client::client(
             &self.base_url(),
             key.expose(),

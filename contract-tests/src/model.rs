@@ -240,13 +240,7 @@ impl StateMachineTest for Sut {
                 }
             }
             Step::List => {
-                let query = OrderQuery {
-                    page: PageRequest {
-                        limit: Some(100),
-                        offset: None,
-                    },
-                    ..OrderQuery::default()
-                };
+                let query = OrderQuery::default().page(PageRequest::default().limit(100));
                 let page = block_on(server.client.list_orders(&query))
                     .unwrap_or_else(|e| fail("list_orders", e.to_string()));
                 for (i, (_, order)) in server.created.iter().enumerate() {

@@ -36,12 +36,10 @@ pub fn client(base_url: &str, key: &str, retry: RetryPolicy, timeout: Duration) 
 
 /// A retry policy with short waits, so retries do not slow the suite down.
 pub fn quick_retries(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .max_attempts(max_attempts)
+        .base_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(50))
 }
 
 fn json<T: serde::Serialize>(value: T) -> Value {

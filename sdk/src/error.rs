@@ -33,6 +33,7 @@ pub enum ErrorKind {
     /// The API answered with its error envelope.
     Api(ApiError),
     /// No complete response: connect failure, timeout, reset, or a body cut off.
+    #[non_exhaustive]
     Transport {
         /// The status, when the head of the response arrived before the failure.
         status: Option<StatusCode>,
@@ -40,6 +41,7 @@ pub enum ErrorKind {
         source: reqwest::Error,
     },
     /// A response arrived but its body is not what the spec says (an HTML page from a proxy).
+    #[non_exhaustive]
     Decode {
         /// The response's status.
         status: Option<StatusCode>,
@@ -51,6 +53,7 @@ pub enum ErrorKind {
         source: serde_json::Error,
     },
     /// A status the spec does not document for this operation.
+    #[non_exhaustive]
     UnexpectedStatus {
         /// The status.
         status: StatusCode,
@@ -60,6 +63,7 @@ pub enum ErrorKind {
         body: Bytes,
     },
     /// An input was rejected before anything was sent.
+    #[non_exhaustive]
     InvalidInput {
         /// The field, parameter or setting at fault.
         field: Cow<'static, str>,
@@ -72,6 +76,7 @@ pub enum ErrorKind {
 
 /// An error answered by the API: `{"ok": false, "error_code": …, "error_message": …}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,

@@ -11,8 +11,9 @@ use crate::waiter::{WaitError, WaitOptions};
 /// The input types of the generated methods.
 pub mod inputs {
     use super::*;
-    /// Optional parameters of [`Client::list_orders`](crate::Client::list_orders).
+    /// Optional parameters of [`Client::list_orders`](crate::Client::list_orders); start from `OrderQuery::default()` and set what you need.
     #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[non_exhaustive]
     pub struct OrderQuery {
         /// The order's status: `pending_payment`, `paid`, `processing`, `completed`, `cancelled`, `expired` or `failed`. The server may add statuses; clients must accept unknown values.
         pub status: ::std::option::Option<::theopenmoney::OrderStatus>,
@@ -20,6 +21,29 @@ pub mod inputs {
         pub order_type: ::std::option::Option<::theopenmoney::OrderType>,
         /// Paging.
         pub page: PageRequest,
+    }
+    impl OrderQuery {
+        /// The order's status: `pending_payment`, `paid`, `processing`, `completed`, `cancelled`, `expired` or `failed`. The server may add statuses; clients must accept unknown values.
+        pub fn status(
+            mut self,
+            status: impl ::std::convert::Into<::theopenmoney::OrderStatus>,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(status.into());
+            self
+        }
+        /// The kind of order, `stars` or `premium`. The server may add kinds.
+        pub fn order_type(
+            mut self,
+            order_type: impl ::std::convert::Into<::theopenmoney::OrderType>,
+        ) -> Self {
+            self.order_type = ::std::option::Option::Some(order_type.into());
+            self
+        }
+        /// Paging.
+        pub fn page(mut self, page: PageRequest) -> Self {
+            self.page = page;
+            self
+        }
     }
     /// Input of [`Client::create_premium_order`](crate::Client::create_premium_order): CreatePremiumOrderRequest
     #[derive(Debug, Clone)]

@@ -28,19 +28,10 @@ pub(crate) struct ResponseMeta {
 }
 
 impl CallContext {
-    /// A context that authenticates with `api_key`, for using the generated client directly.
-    pub fn new(api_key: ApiKey) -> Self {
+    /// A context that authenticates with `api_key`.
+    pub(crate) fn new(api_key: ApiKey) -> Self {
         Self {
             api_key: Some(api_key),
-            user_agent: None,
-            observed: Arc::default(),
-        }
-    }
-
-    /// A context with no key, for unauthenticated operations such as `get_health`.
-    pub fn anonymous() -> Self {
-        Self {
-            api_key: None,
             user_agent: None,
             observed: Arc::default(),
         }

@@ -177,6 +177,7 @@ mod tests {
 
 /// The result of an idempotent call (a create or a cancel) with the key it was sent under.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Idempotent<T> {
     /// The result.
     pub value: T,

@@ -4,11 +4,12 @@
 // Lets generated code name this crate as `::theopenmoney` from inside it and from the mocks.
 extern crate self as theopenmoney;
 
-/// The progenitor client and types, generated from `openapi/theopenmoney.yaml` by
-/// `cargo xtask codegen`. Never edited by hand.
+/// progenitor's raw client and the API's types, generated from `openapi/theopenmoney.yaml` by
+/// `cargo xtask codegen`. Never edited by hand. The types are public as [`types`]; the raw
+/// client only through [`Client::generated`].
 #[rustfmt::skip]
-#[allow(missing_docs, missing_debug_implementations, unused_imports, clippy::all, rust_2018_idioms)]
-pub mod generated;
+#[allow(missing_docs, missing_debug_implementations, unused_imports, unreachable_pub, clippy::all, rust_2018_idioms)]
+mod generated;
 
 /// The partner-facing methods on [`Client`], their inputs, streams and waiters, generated from
 /// the spec by `cargo xtask codegen`. Never edited by hand.
@@ -36,7 +37,6 @@ mod retry;
 mod retryability;
 mod waiter;
 
-pub use auth::ApiKey;
 pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use enums::{
     ErrorCode, OrderStatus, OrderType, PaymentCurrency, PaymentMethod, TransactionKind,
@@ -45,7 +45,6 @@ pub use envelope::{Envelope, Success};
 pub use error::{ApiError, Error, ErrorKind};
 pub use generated::types;
 pub use generated_api::inputs::*;
-pub use hooks::CallContext;
 pub use idempotency::{IdempotencyKey, Idempotent};
 pub use ids::{OrderId, PremiumMonths};
 pub use money::{Decimal, Percent, TonAmount, UsdAmount};

@@ -9,13 +9,29 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use crate::error::Error;
 
 /// One page: `limit` items after `offset`; unset, the server's defaults. Checked against the
-/// spec's bounds for the operation when the call is made.
+/// spec's bounds for the operation when the call is made:
+/// `PageRequest::default().limit(50).offset(100)`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PageRequest {
     /// Page size.
     pub limit: Option<u32>,
     /// Items to skip.
     pub offset: Option<u64>,
+}
+
+impl PageRequest {
+    /// Page size.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Items to skip.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
 }
 
 /// Page size used by the streams unless the request sets one.

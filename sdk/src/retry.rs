@@ -8,8 +8,11 @@ use std::time::Duration;
 
 use crate::retryability::Retryability;
 
-/// How a client retries. Every retry of one call carries the same `Idempotency-Key`.
+/// How a client retries. Every retry of one call carries the same `Idempotency-Key`. Start from
+/// [`RetryPolicy::default`] and change what you need:
+/// `RetryPolicy::default().max_attempts(6).deadline(Some(Duration::from_secs(120)))`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts per call, the first included (1 means no retries).
     pub max_attempts: u32,
@@ -38,10 +41,37 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// One attempt per call.
     pub fn no_retries() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
-        }
+        Self::default().max_attempts(1)
+    }
+
+    /// Attempts per call, the first included (1 means no retries).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Ceiling of the first backoff; it doubles per retry up to the maximum delay.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Largest backoff ceiling.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The longest `Retry-After` honoured; a longer one ends the call with the `429`.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Time budget for a whole call, retries and waits included (`None`: no limit).
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
     }
 }
 

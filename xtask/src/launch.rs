@@ -13,13 +13,22 @@ use crate::workspace;
 #[derive(Debug, clap::Args)]
 pub struct PassThrough {
     /// Arguments for the binary (see its `--help`).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
     pub args: Vec<OsString>,
 }
 
 /// `cargo run --locked --quiet [--release] -p <package> --bin <bin> -- <args>` from the
 /// workspace root; fails when the binary fails.
-pub fn run_binary(package: &str, bin: &str, release: bool, args: &[OsString]) -> anyhow::Result<()> {
+pub fn run_binary(
+    package: &str,
+    bin: &str,
+    release: bool,
+    args: &[OsString],
+) -> anyhow::Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command

@@ -4,5 +4,7 @@
 
 pub mod breaking;
 pub mod codegen;
+pub mod import_cycles;
 pub mod launch;
+pub mod module_graph;
 pub mod workspace;

@@ -95,14 +95,9 @@ async fn the_order_stream_walks_every_page_lazily() {
         Step::ok(&page(&[1], 5, 4)),
     ])
     .await;
-    let query = OrderQuery {
-        status: Some(OrderStatus::Paid),
-        page: PageRequest {
-            limit: Some(2),
-            offset: None,
-        },
-        ..OrderQuery::default()
-    };
+    let query = OrderQuery::default()
+        .status(OrderStatus::Paid)
+        .page(PageRequest::default().limit(2));
     let stream = client(&server.base_url).orders(query);
     assert!(
         server.requests().is_empty(),

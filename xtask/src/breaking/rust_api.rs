@@ -21,10 +21,9 @@ use super::delta::{Delta, ExtensionChange, Fact, Part, SchemaChange, Subject};
 /// list codegen uses.
 pub const HAND_WRITTEN: &[(&str, &str)] = crate::codegen::REPLACEMENTS;
 
-/// Input structs (optional query parameters) have pub fields and are not `#[non_exhaustive]`,
-/// so a new field breaks an exhaustive struct literal even though `..Default::default()` and
-/// setters keep compiling. Set to `false` if they become `#[non_exhaustive]`.
-const INPUT_STRUCTS_EXHAUSTIVE: bool = true;
+/// Input structs (optional query parameters) are `#[non_exhaustive]` with a setter per field,
+/// so a new field breaks no caller. Set to `true` if they ever become exhaustive.
+const INPUT_STRUCTS_EXHAUSTIVE: bool = false;
 
 /// Suffix of the success envelopes that become `Envelope<T>`; the error envelope is generated.
 const ENVELOPE_SUFFIX: &str = "Envelope";
@@ -147,7 +146,7 @@ fn operation_part(op: &str, part: &Part, fact: &Fact) -> Impact {
             "the input struct of `Client::{op}` gains a pub field: code using `..Default::default()` still compiles, an exhaustive struct literal does not"
         )),
         Fact::ParamAdded { required: false } => I::compatible(format!(
-            "the input struct of `Client::{op}` gains a field (`#[non_exhaustive]`)"
+            "the input struct of `Client::{op}` gains a field and a setter; it is `#[non_exhaustive]`, so no caller breaks"
         )),
         Fact::ParamRemoved { required: true } => {
             I::breaks(format!("`Client::{op}` loses a positional argument"))

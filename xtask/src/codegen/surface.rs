@@ -601,29 +601,67 @@ impl Emitter<'_> {
     }
 
     fn query_struct(&self, ident: &Ident, options: &[&Input<'_>], paged: bool) -> TokenStream {
-        let fields = options.iter().map(|i| {
+        let docs: Vec<String> = options
+            .iter()
+            .map(|i| {
+                doc_line(
+                    i.param
+                        .schema
+                        .schema_data
+                        .description
+                        .as_deref()
+                        .unwrap_or(""),
+                )
+            })
+            .collect();
+        let fields = options.iter().zip(&docs).map(|(i, doc)| {
             let (name, ty) = (&i.ident, i.kind.stored_type());
-            let doc = doc_line(
-                i.param
-                    .schema
-                    .schema_data
-                    .description
-                    .as_deref()
-                    .unwrap_or(""),
-            );
             quote!(#[doc = #doc] pub #name: ::std::option::Option<#ty>,)
         });
-        let page = paged.then(|| quote!(#[doc = " Paging."] pub page: PageRequest,));
+        let setters = options.iter().zip(&docs).map(|(i, doc)| {
+            let (name, ty) = (&i.ident, i.kind.stored_type());
+            let (arg, value) = match &i.kind {
+                Kind::Integer { .. } | Kind::Bool => (quote!(#ty), quote!(#name)),
+                _ => (quote!(impl ::std::convert::Into<#ty>), quote!(#name.into())),
+            };
+            quote! {
+                #[doc = #doc]
+                pub fn #name(mut self, #name: #arg) -> Self {
+                    self.#name = ::std::option::Option::Some(#value);
+                    self
+                }
+            }
+        });
+        let (page, page_setter) = if paged {
+            (
+                quote!(#[doc = " Paging."] pub page: PageRequest,),
+                quote! {
+                    /// Paging.
+                    pub fn page(mut self, page: PageRequest) -> Self {
+                        self.page = page;
+                        self
+                    }
+                },
+            )
+        } else {
+            (TokenStream::new(), TokenStream::new())
+        };
         let doc = format!(
-            " Optional parameters of [`Client::{}`](crate::Client::{}).",
+            " Optional parameters of [`Client::{}`](crate::Client::{}); start from `{ident}::default()` and set what you need.",
             self.op.id, self.op.id
         );
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Default, PartialEq, Eq)]
+            #[non_exhaustive]
             pub struct #ident {
                 #(#fields)*
                 #page
+            }
+
+            impl #ident {
+                #(#setters)*
+                #page_setter
             }
         }
     }

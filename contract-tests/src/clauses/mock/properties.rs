@@ -197,13 +197,8 @@ pub(crate) fn valid_orders_round_trip(ctx: &MockCtx) -> ClauseResult {
                             page.clone(),
                         )));
                     });
-                    let query = OrderQuery {
-                        page: PageRequest {
-                            limit: Some(*limit),
-                            offset: Some(*offset),
-                        },
-                        ..OrderQuery::default()
-                    };
+                    let query = OrderQuery::default()
+                        .page(PageRequest::default().limit(*limit).offset(*offset));
                     let result = block_on(client.list_orders(&query));
                     mock.delete();
                     let got = result.map(|p| serde_json::to_value(p).expect("a page serializes"));
@@ -302,13 +297,7 @@ pub(crate) fn invalid_inputs_rejected(ctx: &MockCtx) -> ClauseResult {
                             )));
                         })
                     });
-                    let query = OrderQuery {
-                        page: PageRequest {
-                            limit: Some(limit),
-                            offset: None,
-                        },
-                        ..OrderQuery::default()
-                    };
+                    let query = OrderQuery::default().page(PageRequest::default().limit(limit));
                     let result = block_on(client.list_orders(&query));
                     if let Some(mock) = mock.as_mut() {
                         mock.delete();
@@ -318,13 +307,7 @@ pub(crate) fn invalid_inputs_rejected(ctx: &MockCtx) -> ClauseResult {
                 Invalid::Offset(o) => {
                     // The sdk takes offsets as u64; past int64 is what it can be handed wrongly.
                     let offset = u64::try_from(i64::MAX).expect("positive") + o.unsigned_abs();
-                    let query = OrderQuery {
-                        page: PageRequest {
-                            limit: None,
-                            offset: Some(offset),
-                        },
-                        ..OrderQuery::default()
-                    };
+                    let query = OrderQuery::default().page(PageRequest::default().offset(offset));
                     (
                         "list_orders",
                         block_on(client.list_orders(&query)).map(|_| ()),

@@ -21,13 +21,12 @@ pub fn envelope(data: &str) -> String {
 
 /// Fast retries so tests do not sleep long; the decision logic is the default one.
 pub fn fast_policy() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(5),
-        deadline: Some(Duration::from_secs(20)),
-    }
+    RetryPolicy::default()
+        .max_attempts(4)
+        .base_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(20))
+        .max_retry_after(Duration::from_secs(5))
+        .deadline(Some(Duration::from_secs(20)))
 }
 
 /// A client with a generous per-attempt timeout, so a loaded machine does not add retries.
