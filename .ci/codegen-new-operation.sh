@@ -14,7 +14,7 @@ trap 'rm -rf "$scratch"' EXIT
 git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && xargs -0 cp --parents -t "$scratch")
 cd "$scratch"
 export CARGO_TARGET_DIR="$root/target"
-generated=(sdk/src/generated.rs sdk/src/generated_api.rs contract-tests/src/generated_mocks.rs)
+generated=(sdk/src/generated.rs sdk/src/generated_api.rs mock/src/generated.rs)
 
 echo "== 1. garbage in every generated file, then cargo xtask codegen"
 for file in "${generated[@]}"; do
@@ -108,7 +108,7 @@ cat > contract-tests/tests/scratch_new_operations.rs <<'RS'
 
 use std::time::Duration;
 
-use contract_tests::generated_mocks::MockServerExt;
+use theopenmoney_mock::MockServerExt;
 use httpmock::MockServer;
 use serde_json::json;
 use theopenmoney::{Client, CreateGiftOrderInput, Envelope, IdempotencyKey, RetryPolicy, types};

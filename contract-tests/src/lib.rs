@@ -7,7 +7,6 @@
 /// Typed httpmock helpers generated from `openapi/theopenmoney.yaml` by `cargo xtask codegen`.
 #[rustfmt::skip]
 #[allow(missing_docs, missing_debug_implementations, unused_imports, clippy::all, rust_2018_idioms)]
-pub mod generated_mocks;
 
 pub mod budget;
 pub mod clauses;

@@ -1,5 +1,5 @@
 //! Mock mode's server: httpmock behind the run's recording proxy, programmed through the
-//! typed helpers generated from the spec (`generated_mocks`), so a mock can only answer with
+//! typed helpers generated from the spec (`theopenmoney-mock`), so a mock can only answer with
 //! the statuses and body types the spec documents for its operation.
 
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use theopenmoney::types::{
 };
 use theopenmoney::{Envelope, RetryPolicy};
 
-use crate::generated_mocks::MockServerExt;
+use theopenmoney_mock::MockServerExt;
 use crate::intercept::{Interceptor, Passthrough};
 use crate::proxy::{Exchange, Proxy};
 use crate::run::RunState;

@@ -8,8 +8,8 @@ pub const SPEC: &str = "openapi/theopenmoney.yaml";
 pub const SDK_GENERATED: &str = "sdk/src/generated.rs";
 /// The sdk's partner-facing methods, inputs, streams and waiters.
 pub const SDK_API_GENERATED: &str = "sdk/src/generated_api.rs";
-/// The typed httpmock helpers used by the contract suite.
-pub const MOCKS_GENERATED: &str = "contract-tests/src/generated_mocks.rs";
+/// The typed httpmock helpers of `theopenmoney-mock`, which partners and the contract suite use.
+pub const MOCKS_GENERATED: &str = "mock/src/generated.rs";
 
 /// The workspace root: the parent of this crate's manifest directory. `cargo run` and
 /// `cargo test` set `CARGO_MANIFEST_DIR` at run time too; that value wins, so a binary built

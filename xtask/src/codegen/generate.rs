@@ -23,7 +23,7 @@ pub struct Generated {
     pub sdk: String,
     /// `sdk/src/generated_api.rs`: the partner-facing methods, inputs, streams and waiters.
     pub api: String,
-    /// `contract-tests/src/generated_mocks.rs`.
+    /// `mock/src/generated.rs`: the typed httpmock helpers.
     pub mocks: String,
     /// Types in the client's `types` module.
     pub type_count: usize,

@@ -14,7 +14,7 @@ use theopenmoney::{Envelope, NewPremiumOrder, NewStarsOrder, PremiumMonths};
 use super::super::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
-use crate::generated_mocks::MockServerExt;
+use theopenmoney_mock::MockServerExt;
 use crate::intercept::{Attempts, Fault, FaultOnce};
 use crate::mock_server::MockRig;
 use crate::runtime::block_on;

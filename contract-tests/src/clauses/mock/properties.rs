@@ -19,7 +19,7 @@ use theopenmoney::{
 use super::super::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
-use crate::generated_mocks::MockServerExt;
+use theopenmoney_mock::MockServerExt;
 use crate::mock_server::MockRig;
 use crate::notes::unnamed_field;
 use crate::property::check;
