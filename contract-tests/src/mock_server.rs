@@ -14,11 +14,11 @@ use theopenmoney::types::{
 };
 use theopenmoney::{Envelope, RetryPolicy};
 
-use theopenmoney_mock::MockServerExt;
 use crate::intercept::{Interceptor, Passthrough};
 use crate::proxy::{Exchange, Proxy};
 use crate::run::RunState;
 use crate::runtime::block_on;
+use theopenmoney_mock::MockServerExt;
 
 /// The key mock-mode clients send.
 pub const MOCK_API_KEY: &str = "osk_contract_mock_key";
@@ -197,6 +197,51 @@ mod tests {
     use super::*;
     use crate::budget::Budget;
     use crate::fixtures;
+    use crate::spec::Status;
+
+    /// The statuses each operation's typed mock may answer are written out above, per
+    /// operation: checked here against the spec, both ways.
+    #[test]
+    fn the_mock_answers_exactly_the_statuses_the_spec_documents() {
+        let server = MockServer::start();
+        let envelope = serde_json::json!({
+            "ok": false, "error_code": "INTERNAL_ERROR", "error_message": "m", "data": null
+        });
+        let answer = |status| Answer::Error {
+            status,
+            body: envelope.clone(),
+            retry_after: None,
+        };
+        let programs = |id: &str, answer: Answer| {
+            let server = &server;
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                mock(server, id, answer).delete();
+            }))
+            .is_ok()
+        };
+        let spec = crate::spec::spec();
+        assert_eq!(spec.operations.len(), 17);
+        for op in &spec.operations {
+            let success = fixtures::success(fixtures::success_data(&op.id));
+            assert!(programs(&op.id, Answer::Ok(success)), "{}: 200", op.id);
+            // Every status the spec uses anywhere, and common ones it does not.
+            for status in [
+                400, 401, 403, 404, 405, 408, 409, 410, 415, 422, 429, 500, 502, 503, 504,
+            ] {
+                let documented = op.response(Status::documented_for(op, status)).is_some();
+                // Every 5XX the spec documents goes through the generic `server_error`.
+                let typed = programs(&op.id, answer(status));
+                assert_eq!(
+                    typed,
+                    documented,
+                    "{}: status {status} is {}documented, but the typed mock {}",
+                    op.id,
+                    if documented { "" } else { "not " },
+                    if typed { "answers it" } else { "refuses it" }
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_key_the_client_sent_never_reaches_debug() {
