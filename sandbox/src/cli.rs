@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use theopenmoney::{Percent, UsdAmount};
 
-use crate::config::{Database, Pricing};
+use crate::config::Database;
+use crate::pricing::Pricing;
 use crate::server::{Sandbox, SandboxHandle};
 
 /// What `:memory:` as `--db` means: state in memory only.
-pub const IN_MEMORY: &str = ":memory:";
+const IN_MEMORY: &str = ":memory:";
 
 /// Options of the sandbox server.
 #[derive(Debug, Clone, clap::Args)]

@@ -21,5 +21,6 @@ mod store;
 mod validation;
 mod views;
 
-pub use config::{Database, GENEROUS_RATE_LIMIT, Partner, Pricing, RateLimit};
+pub use config::{Database, GENEROUS_RATE_LIMIT, Partner, RateLimit};
+pub use pricing::Pricing;
 pub use server::{DatabaseError, Sandbox, SandboxBuilder, SandboxHandle, StartError};

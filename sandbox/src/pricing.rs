@@ -8,12 +8,117 @@
 //! the same inputs at the same rate.
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use theopenmoney::{PremiumMonths, TonAmount, UsdAmount};
-
-use crate::config::Pricing;
+use theopenmoney::{Percent, PremiumMonths, TonAmount, UsdAmount};
 
 /// Nanotons in one TON.
 pub(crate) const NANOTONS_PER_TON: i64 = 1_000_000_000;
+/// Stars limits (the spec's `StarsQuantity`).
+pub(crate) const MIN_STARS: u32 = 50;
+pub(crate) const MAX_STARS: u32 = 10_000;
+
+/// What things cost. Prices are computed exactly in decimal (see **Prices** in the crate
+/// documentation). [`SandboxBuilder::start`](crate::SandboxBuilder::start) refuses prices that
+/// are not positive, a negative fee, a `premium_usd` without exactly one price for each of 3, 6
+/// and 12 months, and prices whose dearest order does not fit in whole nanotons (`i64`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pricing {
+    /// US dollars per TON.
+    pub ton_usd: UsdAmount,
+    /// The service fee added to the list price.
+    pub fee_percent: Percent,
+    /// List price of one Star.
+    pub star_usd: UsdAmount,
+    /// List prices of Premium for 3, 6 and 12 months.
+    pub premium_usd: [(PremiumMonths, UsdAmount); 3],
+}
+
+impl Default for Pricing {
+    fn default() -> Self {
+        let usd = |mantissa: i64, scale: u32| UsdAmount::new(Decimal::new(mantissa, scale));
+        Self {
+            ton_usd: usd(325, 2),
+            fee_percent: Percent::new(Decimal::new(25, 1)),
+            star_usd: usd(15, 3),
+            premium_usd: [
+                (PremiumMonths::Three, usd(1199, 2)),
+                (PremiumMonths::Six, usd(1599, 2)),
+                (PremiumMonths::Twelve, usd(2899, 2)),
+            ],
+        }
+    }
+}
+
+impl Pricing {
+    /// Checks what the types cannot, naming the field: a positive rate, a fee that is not
+    /// negative, positive prices, exactly one price for each of 3, 6 and 12 months, and prices
+    /// whose dearest orders still come to a whole number of nanotons that fits (so no order can
+    /// be priced at nothing or fail to be priced).
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if self.ton_usd.as_decimal() <= Decimal::ZERO {
+            return Err(format!(
+                "pricing.ton_usd (USD per TON) must be positive, not {}",
+                self.ton_usd
+            ));
+        }
+        if self.fee_percent.as_decimal() < Decimal::ZERO {
+            return Err(format!(
+                "pricing.fee_percent must not be negative, not {}",
+                self.fee_percent
+            ));
+        }
+        if self.star_usd.as_decimal() <= Decimal::ZERO {
+            return Err(format!(
+                "pricing.star_usd must be positive, not {}",
+                self.star_usd
+            ));
+        }
+        for months in [
+            PremiumMonths::Three,
+            PremiumMonths::Six,
+            PremiumMonths::Twelve,
+        ] {
+            let mut prices = self.premium_usd.iter().filter(|(m, _)| *m == months);
+            let (Some((_, usd)), None) = (prices.next(), prices.next()) else {
+                return Err(format!(
+                    "pricing.premium_usd must list {} months exactly once",
+                    months.months()
+                ));
+            };
+            if usd.as_decimal() <= Decimal::ZERO {
+                return Err(format!(
+                    "pricing.premium_usd for {} months must be positive, not {usd}",
+                    months.months()
+                ));
+            }
+        }
+        let prices = PriceList::new(self.clone());
+        let dearest = [
+            Product::Stars(MAX_STARS),
+            Product::Premium(PremiumMonths::Three),
+            Product::Premium(PremiumMonths::Six),
+            Product::Premium(PremiumMonths::Twelve),
+        ];
+        for product in dearest {
+            if prices.quote(product).is_err() {
+                let what = match product {
+                    Product::Stars(quantity) => format!("{quantity} Stars (pricing.star_usd)"),
+                    Product::Premium(months) => {
+                        format!(
+                            "{} months of Premium (pricing.premium_usd)",
+                            months.months()
+                        )
+                    }
+                };
+                return Err(format!(
+                    "the price of {what}, with pricing.fee_percent and at pricing.ton_usd, \
+                     does not fit in whole nanotons (at most {} TON)",
+                    i64::MAX / NANOTONS_PER_TON
+                ));
+            }
+        }
+        Ok(())
+    }
+}
 
 /// What is being priced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,10 +177,8 @@ impl PriceList {
     }
 
     /// The price of `product` now; an error when the configured prices have none for it or the
-    /// price does not fit (neither happens with a configuration [`Config::validate`] accepted:
-    /// it prices the dearest product of each kind).
-    ///
-    /// [`Config::validate`]: crate::config::Config::validate
+    /// price does not fit (neither happens with prices [`Pricing::validate`] accepted: it prices
+    /// the dearest product of each kind).
     pub(crate) fn quote(&self, product: Product) -> Result<Quote, PriceError> {
         let overflow = || PriceError::Overflow(product);
         let list_usd = match product {
@@ -246,6 +349,74 @@ mod tests {
         assert_eq!(
             ton_to_nanotons(TonAmount::new(dec("10000000000000000000000"))),
             None
+        );
+    }
+
+    fn pricing_problem(change: impl FnOnce(&mut Pricing)) -> String {
+        let mut pricing = Pricing::default();
+        change(&mut pricing);
+        pricing.validate().unwrap_err()
+    }
+
+    fn usd(text: &str) -> UsdAmount {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_default_pricing_is_valid() {
+        assert_eq!(Pricing::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn every_premium_duration_needs_exactly_one_price() {
+        let missing = pricing_problem(|p| p.premium_usd[2].0 = PremiumMonths::Three);
+        assert_eq!(
+            missing,
+            "pricing.premium_usd must list 3 months exactly once"
+        );
+        let missing = pricing_problem(|p| p.premium_usd[2].0 = PremiumMonths::Six);
+        assert_eq!(
+            missing,
+            "pricing.premium_usd must list 6 months exactly once"
+        );
+        // Any order of the three durations is fine.
+        let mut reordered = Pricing::default();
+        reordered.premium_usd.reverse();
+        assert_eq!(reordered.validate(), Ok(()));
+    }
+
+    #[test]
+    fn nonsensical_prices_are_refused_naming_the_field() {
+        type Change = fn(&mut Pricing);
+        let cases: [(Change, &str); 7] = [
+            (|p| p.ton_usd = usd("0"), "pricing.ton_usd"),
+            (|p| p.ton_usd = usd("-3.25"), "pricing.ton_usd"),
+            (
+                |p| p.fee_percent = "-0.5".parse().unwrap(),
+                "pricing.fee_percent",
+            ),
+            (|p| p.star_usd = usd("0"), "pricing.star_usd"),
+            (
+                |p| p.premium_usd[1].1 = usd("-15.99"),
+                "pricing.premium_usd for 6 months",
+            ),
+            (
+                |p| p.star_usd = usd("10000000000000"),
+                "10000 Stars (pricing.star_usd)",
+            ),
+            (
+                |p| p.ton_usd = usd("0.0000000000001"),
+                "10000 Stars (pricing.star_usd)",
+            ),
+        ];
+        for (change, field) in cases {
+            let problem = pricing_problem(change);
+            assert!(problem.contains(field), "{field}: {problem}");
+        }
+        let dear_premium = pricing_problem(|p| p.premium_usd[2].1 = usd("1000000000000000000000"));
+        assert!(
+            dear_premium.contains("12 months of Premium (pricing.premium_usd)"),
+            "{dear_premium}"
         );
     }
 }

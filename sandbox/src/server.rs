@@ -12,9 +12,9 @@ use tokio::task::JoinHandle;
 
 use crate::clock::now_ms;
 use crate::config::{
-    Config, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_IDEMPOTENCY_TTL, DEFAULT_ORDER_TTL, Database,
-    Partner, Pricing,
+    Config, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_IDEMPOTENCY_TTL, DEFAULT_ORDER_TTL, Database, Partner,
 };
+use crate::pricing::Pricing;
 use crate::routes::router;
 use crate::state::AppState;
 use crate::store::{Store, StoreError};

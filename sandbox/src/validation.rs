@@ -12,12 +12,10 @@ use theopenmoney::types::{ClientReference, RecipientUsername};
 use theopenmoney::{IdempotencyKey, PaymentMethod, PremiumMonths};
 
 use crate::errors::ApiError;
-use crate::pricing::Product;
+use crate::pricing::{MAX_STARS, MIN_STARS, Product};
 use crate::query::QueryParams;
+use crate::store::Page;
 
-/// Stars limits (the spec's `StarsQuantity`).
-pub(crate) const MIN_STARS: u32 = 50;
-pub(crate) const MAX_STARS: u32 = 10_000;
 /// Page size limits and default (the spec's `Limit`).
 const MIN_LIMIT: i64 = 1;
 const MAX_LIMIT: i64 = 100;
@@ -36,13 +34,6 @@ pub(crate) struct NewOrder {
     pub(crate) recipient_username: String,
     pub(crate) payment_method: PaymentMethod,
     pub(crate) client_reference: Option<String>,
-}
-
-/// One page of a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Page {
-    pub(crate) limit: i64,
-    pub(crate) offset: i64,
 }
 
 /// One field's outcome: its value, or the problem (`"quantity must be …"`) that names it.

@@ -10,10 +10,10 @@ use theopenmoney::types::{FeeSchedule, PremiumEstimate, StarsEstimate, TonRate};
 use crate::auth::Authenticated;
 use crate::clock::datetime;
 use crate::errors::ApiError;
-use crate::pricing::Product;
+use crate::pricing::{MAX_STARS, MIN_STARS, Product};
 use crate::query::QueryParams;
 use crate::state::AppState;
-use crate::validation::{self, MAX_STARS, MIN_STARS};
+use crate::validation;
 use crate::views;
 
 pub(crate) async fn ton_rate(State(state): State<Arc<AppState>>, _: Authenticated) -> Response {

@@ -2,10 +2,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::StoreError;
+use super::{Page, StoreError};
 use crate::config::Partner;
 use crate::pricing::ton_to_nanotons;
-use crate::validation::Page;
 
 /// One row of `balance_transactions`. Amounts are signed: top-ups and refunds positive, order
 /// payments negative.

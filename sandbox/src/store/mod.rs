@@ -11,33 +11,19 @@
 pub(crate) mod balance;
 mod idempotency;
 pub(crate) mod orders;
-mod schema;
+mod page;
+mod setup;
+mod store_error;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub(crate) use self::page::Page;
+pub(crate) use self::store_error::StoreError;
 use crate::config::{Database, Partner};
-
-/// A failure of the database itself (never a client mistake). The message says what failed;
-/// the cause, when there is one, is the `source()`.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum StoreError {
-    #[error("SQLite failed")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("a database task did not finish")]
-    Task(#[from] tokio::task::JoinError),
-    #[error("cannot create the database directory {}", path.display())]
-    CreateDir {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{0}")]
-    Invalid(String),
-}
 
 /// Reader connections for a file database; writes have their own.
 const READERS: usize = 4;
@@ -72,7 +58,7 @@ impl Store {
         let (writer, readers) = match database {
             Database::InMemory => {
                 let connection = Connection::open_in_memory()?;
-                schema::migrate(&connection)?;
+                setup::migrate(&connection)?;
                 (connection, Vec::new())
             }
             Database::File(path) => {
@@ -83,8 +69,8 @@ impl Store {
                     })?;
                 }
                 let writer = Connection::open(path)?;
-                schema::configure_file(&writer)?;
-                schema::migrate(&writer)?;
+                setup::configure_file(&writer)?;
+                setup::migrate(&writer)?;
                 let readers = (0..READERS)
                     .map(|_| open_reader(path).map(Mutex::new))
                     .collect::<Result<_, _>>()?;
@@ -143,6 +129,6 @@ impl Store {
 
 fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     let reader = Connection::open(path)?;
-    schema::configure_reader(&reader)?;
+    setup::configure_reader(&reader)?;
     Ok(reader)
 }

@@ -9,12 +9,12 @@ use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use theopenmoney::PaymentMethod;
 
-use super::StoreError;
 use super::balance;
 use super::idempotency::{self, Prior};
+use super::{Page, StoreError};
 use crate::idempotency::{Claim, StoredResponse};
 use crate::pricing::Product;
-use crate::validation::{NewOrder, Page};
+use crate::validation::NewOrder;
 
 /// The status as clients see it: `pending_payment` past its expiry reads as `expired`.
 /// `?1` is always "now" in Unix milliseconds.
