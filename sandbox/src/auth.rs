@@ -8,7 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 use crate::state::{AppState, PartnerState};
 
 /// The partner a request is authenticated as.
@@ -16,7 +16,7 @@ use crate::state::{AppState, PartnerState};
 pub(crate) struct Authenticated(pub(crate) Arc<PartnerState>);
 
 impl FromRequestParts<Arc<AppState>> for Authenticated {
-    type Rejection = ApiError;
+    type Rejection = ErrorReply;
 
     async fn from_request_parts(
         parts: &mut Parts,
@@ -25,34 +25,34 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
         let key = bearer_key(parts)?;
         let partner = state
             .partner_by_key(key)
-            .ok_or_else(|| ApiError::unauthorized("invalid bearer key"))?;
+            .ok_or_else(|| ErrorReply::unauthorized("invalid bearer key"))?;
         partner.limiter.check()?;
         Ok(Self(Arc::clone(partner)))
     }
 }
 
-fn bearer_key(parts: &Parts) -> Result<&str, ApiError> {
+fn bearer_key(parts: &Parts) -> Result<&str, ErrorReply> {
     let mut values = parts.headers.get_all(AUTHORIZATION).iter();
     let value = values.next().ok_or_else(|| {
-        ApiError::unauthorized("missing bearer key: send Authorization: Bearer osk_…")
+        ErrorReply::unauthorized("missing bearer key: send Authorization: Bearer osk_…")
     })?;
     if values.next().is_some() {
-        return Err(ApiError::unauthorized(
+        return Err(ErrorReply::unauthorized(
             "send exactly one Authorization header",
         ));
     }
     let value = value
         .to_str()
-        .map_err(|_| ApiError::unauthorized("invalid bearer key"))?;
+        .map_err(|_| ErrorReply::unauthorized("invalid bearer key"))?;
     let (scheme, key) = value.split_once(' ').unwrap_or((value, ""));
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::unauthorized(
+        return Err(ErrorReply::unauthorized(
             "Authorization must use the Bearer scheme: Bearer osk_…",
         ));
     }
     let key = key.trim();
     if key.is_empty() {
-        return Err(ApiError::unauthorized("missing bearer key after Bearer"));
+        return Err(ErrorReply::unauthorized("missing bearer key after Bearer"));
     }
     Ok(key)
 }

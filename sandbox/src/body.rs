@@ -11,7 +11,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 use crate::state::AppState;
 
 /// A request body that is a JSON object.
@@ -19,7 +19,7 @@ use crate::state::AppState;
 pub(crate) struct JsonObject(pub(crate) Map<String, Value>);
 
 impl FromRequest<Arc<AppState>> for JsonObject {
-    type Rejection = ApiError;
+    type Rejection = ErrorReply;
 
     async fn from_request(
         request: Request,
@@ -34,27 +34,27 @@ impl FromRequest<Arc<AppState>> for JsonObject {
                 .await
                 .map_err(|rejection| match rejection {
                     BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
-                        ApiError::body_too_large(state.body_limit_bytes)
+                        ErrorReply::body_too_large(state.body_limit_bytes)
                     }
                     other => {
-                        ApiError::bad_request(format!("could not read the request body: {other}"))
+                        ErrorReply::bad_request(format!("could not read the request body: {other}"))
                     }
                 })?;
         if bytes.is_empty() {
-            return Err(ApiError::validation(
+            return Err(ErrorReply::validation(
                 "request body is required: a JSON object",
             ));
         }
         if !content_type.as_deref().is_some_and(is_json) {
-            return Err(ApiError::unsupported_media_type(format!(
+            return Err(ErrorReply::unsupported_media_type(format!(
                 "Content-Type must be application/json, not {}",
                 content_type.as_deref().unwrap_or("missing")
             )));
         }
         match serde_json::from_slice(&bytes) {
             Ok(Value::Object(map)) => Ok(Self(map)),
-            Ok(_) => Err(ApiError::validation("request body must be a JSON object")),
-            Err(error) => Err(ApiError::validation(format!(
+            Ok(_) => Err(ErrorReply::validation("request body must be a JSON object")),
+            Err(error) => Err(ErrorReply::validation(format!(
                 "request body is not valid JSON: {error}"
             ))),
         }

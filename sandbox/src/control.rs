@@ -17,7 +17,7 @@ use theopenmoney::{Decimal, TonAmount};
 
 use crate::body::JsonObject;
 use crate::clock::now_ms;
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 use crate::handlers::PathParam;
 use crate::pricing::{nanotons_to_ton, ton_to_nanotons};
 use crate::query::QueryParams;
@@ -55,7 +55,7 @@ struct ControlOrder {
 async fn list_orders(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let query = QueryParams::parse(query.as_deref())?;
     let reference = query.get("client_reference").map(str::to_owned);
     let partner = query.get("partner").map(str::to_owned);
@@ -82,15 +82,15 @@ async fn list_orders(
     ))
 }
 
-async fn pay(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ApiError> {
+async fn pay(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ErrorReply> {
     apply(state, id, Transition::Pay).await
 }
 
-async fn complete(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ApiError> {
+async fn complete(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ErrorReply> {
     apply(state, id, Transition::Complete).await
 }
 
-async fn fail(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ApiError> {
+async fn fail(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ErrorReply> {
     apply(state, id, Transition::Fail).await
 }
 
@@ -98,7 +98,7 @@ async fn apply(
     State(state): State<Arc<AppState>>,
     PathParam(raw_id): PathParam,
     change: Transition,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let id = validation::order_id(&raw_id)?;
     let outcome = state
         .store
@@ -106,9 +106,9 @@ async fn apply(
         .await?;
     match outcome {
         TransitionOutcome::Done(record) => Ok(views::ok(views::order(&record))),
-        TransitionOutcome::NotFound => Err(ApiError::order_not_found(id)),
+        TransitionOutcome::NotFound => Err(ErrorReply::order_not_found(id)),
         TransitionOutcome::NotAllowed(status) => {
-            Err(ApiError::invalid_transition(id, &status, change.target()))
+            Err(ErrorReply::invalid_transition(id, &status, change.target()))
         }
     }
 }
@@ -121,7 +121,7 @@ struct PartnerView {
 }
 
 /// `GET /_sandbox/partners`: names, balances and top-up addresses (never keys).
-async fn partners(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+async fn partners(State(state): State<Arc<AppState>>) -> Result<Response, ErrorReply> {
     let mut partners: Vec<_> = state
         .partners()
         .map(|partner| (partner.name.clone(), partner.top_up_address.clone()))
@@ -151,11 +151,11 @@ async fn top_up(
     State(state): State<Arc<AppState>>,
     PathParam(name): PathParam,
     JsonObject(body): JsonObject,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let partner = state
         .partner_by_name(&name)
-        .ok_or_else(|| ApiError::not_found(format!("no partner is named {name:?}")))?;
-    let amount = top_up_amount(body.get("amount_ton")).map_err(ApiError::validation)?;
+        .ok_or_else(|| ErrorReply::not_found(format!("no partner is named {name:?}")))?;
+    let amount = top_up_amount(body.get("amount_ton")).map_err(ErrorReply::validation)?;
     let partner_name = partner.name.clone();
     let credited = state
         .store
@@ -168,7 +168,7 @@ async fn top_up(
         })
         .await?;
     let balance =
-        credited.ok_or_else(|| ApiError::validation("amount_ton would overflow the balance"))?;
+        credited.ok_or_else(|| ErrorReply::validation("amount_ton would overflow the balance"))?;
     Ok(views::ok(Balance {
         balance_ton: nanotons_to_ton(balance),
         top_up_address: partner.top_up_address.clone(),
@@ -199,13 +199,13 @@ fn top_up_amount(value: Option<&Value>) -> Result<i64, &'static str> {
 async fn set_processing_delay(
     State(state): State<Arc<AppState>>,
     JsonObject(body): JsonObject,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let millis = body
         .get("millis")
         .and_then(Value::as_u64)
         .filter(|millis| *millis <= MAX_PROCESSING_DELAY_MS)
         .ok_or_else(|| {
-            ApiError::validation(format!(
+            ErrorReply::validation(format!(
                 "millis must be an integer from 0 to {MAX_PROCESSING_DELAY_MS}"
             ))
         })?;

@@ -19,7 +19,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use theopenmoney::IdempotencyKey;
 
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 
 /// The header a replayed answer carries.
 pub(crate) const REPLAYED_HEADER: &str = "idempotent-replayed";
@@ -45,7 +45,7 @@ impl KeyedRequest {
         &self,
         in_flight: &Arc<InFlight>,
         partner: &str,
-    ) -> Result<InFlightGuard, ApiError> {
+    ) -> Result<InFlightGuard, ErrorReply> {
         in_flight.acquire(partner, self.key.as_str())
     }
 
@@ -116,7 +116,7 @@ impl InFlight {
         self: &Arc<Self>,
         partner: &str,
         key: &str,
-    ) -> Result<InFlightGuard, ApiError> {
+    ) -> Result<InFlightGuard, ErrorReply> {
         let slot = (partner.to_owned(), key.to_owned());
         let fresh = self
             .slots
@@ -129,7 +129,7 @@ impl InFlight {
                 slot,
             })
         } else {
-            Err(ApiError::idempotency_in_progress())
+            Err(ErrorReply::idempotency_in_progress())
         }
     }
 

@@ -7,7 +7,7 @@ pub mod cli;
 mod clock;
 mod config;
 mod control;
-mod errors;
+mod error_reply;
 mod handlers;
 mod idempotency;
 mod pricing;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 
 /// The decoded parameters of one request.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -11,14 +11,14 @@ pub(crate) struct QueryParams(BTreeMap<String, String>);
 
 impl QueryParams {
     /// Decodes `raw` (`application/x-www-form-urlencoded`, `+` as space).
-    pub(crate) fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
+    pub(crate) fn parse(raw: Option<&str>) -> Result<Self, ErrorReply> {
         let mut params = BTreeMap::new();
         for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             if params
                 .insert(name.to_string(), value.into_owned())
                 .is_some()
             {
-                return Err(ApiError::validation(format!(
+                return Err(ErrorReply::validation(format!(
                     "query parameter {name} must be given at most once"
                 )));
             }

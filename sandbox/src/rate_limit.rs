@@ -5,7 +5,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, Quota};
 
 use crate::config::RateLimit;
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 
 /// One partner's limiter.
 #[derive(Debug)]
@@ -30,11 +30,11 @@ impl KeyLimiter {
     }
 
     /// Takes one request from the allowance, or says when to come back.
-    pub(crate) fn check(&self) -> Result<(), ApiError> {
+    pub(crate) fn check(&self) -> Result<(), ErrorReply> {
         self.limiter.check().map_err(|not_until| {
             let wait = not_until.wait_time_from(self.clock.now());
             let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            ApiError::rate_limited(secs.max(1))
+            ErrorReply::rate_limited(secs.max(1))
         })
     }
 }

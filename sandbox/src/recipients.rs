@@ -11,7 +11,7 @@
 //! A create for a recipient who cannot receive the product is `422 VALIDATION_ERROR` naming
 //! `recipient_username`.
 
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 
 /// What a recipient check is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,10 +44,10 @@ pub(crate) fn refusal(username: &str, gift: Gift) -> Option<&'static str> {
 }
 
 /// `Ok` when an order of `gift` for `username` can be delivered.
-pub(crate) fn ensure_can_receive(username: &str, gift: Gift) -> Result<(), ApiError> {
+pub(crate) fn ensure_can_receive(username: &str, gift: Gift) -> Result<(), ErrorReply> {
     match refusal(username, gift) {
         None => Ok(()),
-        Some(reason) => Err(ApiError::validation(format!(
+        Some(reason) => Err(ErrorReply::validation(format!(
             "recipient_username @{username} cannot receive {}: {reason}",
             gift.name()
         ))),

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::control;
-use crate::errors::{ApiError, Bug};
+use crate::error_reply::{Bug, ErrorReply};
 use crate::handlers::{balance, health, orders, pricing, recipients};
 use crate::state::AppState;
 
@@ -72,18 +72,18 @@ fn panic_response(payload: Box<dyn Any + Send + 'static>) -> Response {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("no message");
-    ApiError::internal(&Bug(format!("a handler panicked: {message}"))).into_response()
+    ErrorReply::internal(&Bug(format!("a handler panicked: {message}"))).into_response()
 }
 
-async fn unknown_path(method: Method, uri: Uri) -> ApiError {
-    ApiError::not_found(format!(
+async fn unknown_path(method: Method, uri: Uri) -> ErrorReply {
+    ErrorReply::not_found(format!(
         "no such endpoint: {method} {}; the API lives under /api/v1",
         uri.path()
     ))
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
-    ApiError::method_not_allowed(format!(
+async fn method_not_allowed(method: Method, uri: Uri) -> ErrorReply {
+    ErrorReply::method_not_allowed(format!(
         "{method} is not allowed on {}; see the Allow header",
         uri.path()
     ))

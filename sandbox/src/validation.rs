@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use theopenmoney::types::{ClientReference, RecipientUsername};
 use theopenmoney::{IdempotencyKey, PaymentMethod, PremiumMonths};
 
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 use crate::pricing::{MAX_STARS, MIN_STARS, Product};
 use crate::query::QueryParams;
 use crate::store::Page;
@@ -44,7 +44,7 @@ fn problem<T>(field: &str, rule: impl std::fmt::Display) -> Checked<T> {
 }
 
 /// `POST /orders/stars`.
-pub(crate) fn stars_order(body: &Map<String, Value>) -> Result<NewOrder, ApiError> {
+pub(crate) fn stars_order(body: &Map<String, Value>) -> Result<NewOrder, ErrorReply> {
     let quantity = match body.get("quantity") {
         None => problem("quantity", "is required"),
         Some(value) => match integer(value) {
@@ -59,7 +59,7 @@ pub(crate) fn stars_order(body: &Map<String, Value>) -> Result<NewOrder, ApiErro
 }
 
 /// `POST /orders/premium`.
-pub(crate) fn premium_order(body: &Map<String, Value>) -> Result<NewOrder, ApiError> {
+pub(crate) fn premium_order(body: &Map<String, Value>) -> Result<NewOrder, ErrorReply> {
     let months = match body.get("months") {
         None => problem("months", "is required"),
         Some(value) => match integer(value).and_then(premium_months) {
@@ -85,7 +85,7 @@ struct CommonFields {
 
 /// The order when every field is valid; otherwise one `422` naming every problem, in the
 /// order of the fields.
-fn new_order(product: Checked<Product>, common: CommonFields) -> Result<NewOrder, ApiError> {
+fn new_order(product: Checked<Product>, common: CommonFields) -> Result<NewOrder, ErrorReply> {
     let CommonFields {
         recipient_username,
         payment_method,
@@ -118,7 +118,7 @@ fn new_order(product: Checked<Product>, common: CommonFields) -> Result<NewOrder
             .into_iter()
             .flatten()
             .collect();
-            Err(ApiError::validation(problems.join("; ")))
+            Err(ErrorReply::validation(problems.join("; ")))
         }
     }
 }
@@ -202,11 +202,11 @@ fn integer_param(raw: &str, min: i64, max: i64) -> Option<i64> {
 }
 
 /// `limit` and `offset`.
-pub(crate) fn page(query: &QueryParams) -> Result<Page, ApiError> {
+pub(crate) fn page(query: &QueryParams) -> Result<Page, ErrorReply> {
     let limit = match query.get("limit") {
         None => DEFAULT_LIMIT,
         Some(raw) => integer_param(raw, MIN_LIMIT, MAX_LIMIT).ok_or_else(|| {
-            ApiError::validation(format!(
+            ErrorReply::validation(format!(
                 "limit must be an integer between {MIN_LIMIT} and {MAX_LIMIT}"
             ))
         })?,
@@ -214,45 +214,45 @@ pub(crate) fn page(query: &QueryParams) -> Result<Page, ApiError> {
     let offset = match query.get("offset") {
         None => 0,
         Some(raw) => integer_param(raw, 0, i64::MAX)
-            .ok_or_else(|| ApiError::validation("offset must be an integer of at least 0"))?,
+            .ok_or_else(|| ErrorReply::validation("offset must be an integer of at least 0"))?,
     };
     Ok(Page { limit, offset })
 }
 
 /// `?quantity=` of the Stars estimate.
-pub(crate) fn quantity_param(query: &QueryParams) -> Result<u32, ApiError> {
+pub(crate) fn quantity_param(query: &QueryParams) -> Result<u32, ErrorReply> {
     let raw = query
         .get("quantity")
-        .ok_or_else(|| ApiError::validation("quantity is required"))?;
+        .ok_or_else(|| ErrorReply::validation("quantity is required"))?;
     integer_param(raw, i64::from(MIN_STARS), i64::from(MAX_STARS))
         .and_then(|q| u32::try_from(q).ok())
         .ok_or_else(|| {
-            ApiError::validation(format!("quantity {}", stars_rule("must be an integer")))
+            ErrorReply::validation(format!("quantity {}", stars_rule("must be an integer")))
         })
 }
 
 /// `?months=` of the Premium estimate.
-pub(crate) fn months_param(query: &QueryParams) -> Result<PremiumMonths, ApiError> {
+pub(crate) fn months_param(query: &QueryParams) -> Result<PremiumMonths, ErrorReply> {
     let raw = query
         .get("months")
-        .ok_or_else(|| ApiError::validation("months is required"))?;
+        .ok_or_else(|| ErrorReply::validation("months is required"))?;
     integer_param(raw, 0, i64::MAX)
         .and_then(premium_months)
-        .ok_or_else(|| ApiError::validation("months must be 3, 6 or 12"))
+        .ok_or_else(|| ErrorReply::validation("months must be 3, 6 or 12"))
 }
 
 /// `?username=` of the recipient checks, without the leading `@`.
-pub(crate) fn username_param(query: &QueryParams) -> Result<String, ApiError> {
+pub(crate) fn username_param(query: &QueryParams) -> Result<String, ErrorReply> {
     let raw = query
         .get("username")
-        .ok_or_else(|| ApiError::validation("username is required"))?;
-    username(raw).ok_or_else(|| ApiError::validation(format!("username {USERNAME_RULE}")))
+        .ok_or_else(|| ErrorReply::validation("username is required"))?;
+    username(raw).ok_or_else(|| ErrorReply::validation(format!("username {USERNAME_RULE}")))
 }
 
 /// An order id from the path: `1` to `2⁶³−1`.
-pub(crate) fn order_id(raw: &str) -> Result<i64, ApiError> {
+pub(crate) fn order_id(raw: &str) -> Result<i64, ErrorReply> {
     integer_param(raw, 1, i64::MAX).ok_or_else(|| {
-        ApiError::validation(format!(
+        ErrorReply::validation(format!(
             "id must be a positive integer order id, not {:?}",
             truncated(raw)
         ))
@@ -260,29 +260,29 @@ pub(crate) fn order_id(raw: &str) -> Result<i64, ApiError> {
 }
 
 /// The `memo` path parameter: 1–64 characters.
-pub(crate) fn memo(raw: &str) -> Result<&str, ApiError> {
+pub(crate) fn memo(raw: &str) -> Result<&str, ErrorReply> {
     let chars = raw.chars().count();
     if (1..=64).contains(&chars) {
         Ok(raw)
     } else {
-        Err(ApiError::validation("memo must be 1–64 characters"))
+        Err(ErrorReply::validation("memo must be 1–64 characters"))
     }
 }
 
 /// The `ref` path parameter, with the rules of `client_reference`.
-pub(crate) fn reference(raw: &str) -> Result<String, ApiError> {
+pub(crate) fn reference(raw: &str) -> Result<String, ErrorReply> {
     client_reference(raw)
-        .ok_or_else(|| ApiError::validation(format!("ref {CLIENT_REFERENCE_RULE}")))
+        .ok_or_else(|| ErrorReply::validation(format!("ref {CLIENT_REFERENCE_RULE}")))
 }
 
 /// The optional `Idempotency-Key` header.
-pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ErrorReply> {
     let mut values = headers.get_all("idempotency-key").iter();
     let Some(value) = values.next() else {
         return Ok(None);
     };
     if values.next().is_some() {
-        return Err(ApiError::validation(
+        return Err(ErrorReply::validation(
             "Idempotency-Key must be sent at most once",
         ));
     }
@@ -292,7 +292,7 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyK
         .and_then(|key| IdempotencyKey::new(key).ok())
         .map(Some)
         .ok_or_else(|| {
-            ApiError::validation(
+            ErrorReply::validation(
                 "Idempotency-Key must be 1–255 printable ASCII characters \
                  with no leading or trailing space",
             )
@@ -317,7 +317,7 @@ mod tests {
         }
     }
 
-    fn message(result: Result<NewOrder, ApiError>) -> String {
+    fn message(result: Result<NewOrder, ErrorReply>) -> String {
         let error = result.unwrap_err();
         serde_json::to_value(error.envelope()).unwrap()["error_message"]
             .as_str()

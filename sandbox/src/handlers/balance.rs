@@ -7,7 +7,7 @@ use axum::response::Response;
 use theopenmoney::types::{Balance, TransactionPage};
 
 use crate::auth::Authenticated;
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 use crate::pricing::nanotons_to_ton;
 use crate::query::QueryParams;
 use crate::state::AppState;
@@ -18,7 +18,7 @@ use crate::views;
 pub(crate) async fn get_balance(
     State(state): State<Arc<AppState>>,
     Authenticated(partner): Authenticated,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let name = partner.name.clone();
     let nanotons = state
         .store
@@ -34,7 +34,7 @@ pub(crate) async fn list_transactions(
     State(state): State<Arc<AppState>>,
     Authenticated(partner): Authenticated,
     RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let page = validation::page(&QueryParams::parse(query.as_deref())?)?;
     let name = partner.name.clone();
     let (items, total) = state

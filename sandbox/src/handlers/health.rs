@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::response::Response;
 use theopenmoney::types::HealthStatus;
 
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 use crate::state::AppState;
 use crate::views;
 
-pub(crate) async fn health(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+pub(crate) async fn health(State(state): State<Arc<AppState>>) -> Result<Response, ErrorReply> {
     state
         .store
         .read(|connection| Ok(connection.query_row("SELECT 1", [], |_| Ok(()))?))

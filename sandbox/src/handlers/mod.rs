@@ -9,7 +9,7 @@ pub(crate) mod recipients;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 
-use crate::errors::{ApiError, Bug};
+use crate::error_reply::{Bug, ErrorReply};
 
 /// The one path parameter of a route, percent-decoded. Unlike `Path`, its rejection is the
 /// error envelope.
@@ -17,18 +17,18 @@ use crate::errors::{ApiError, Bug};
 pub(crate) struct PathParam(pub(crate) String);
 
 impl<S: Send + Sync> FromRequestParts<S> for PathParam {
-    type Rejection = ApiError;
+    type Rejection = ErrorReply;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| {
-                ApiError::validation("path parameters must be valid UTF-8 once decoded")
+                ErrorReply::validation("path parameters must be valid UTF-8 once decoded")
             })?;
         params
             .iter()
             .next()
             .map(|(_, value)| Self(value.to_owned()))
-            .ok_or_else(|| ApiError::internal(&Bug("route without a path parameter".to_owned())))
+            .ok_or_else(|| ErrorReply::internal(&Bug("route without a path parameter".to_owned())))
     }
 }

@@ -13,7 +13,7 @@ use super::PathParam;
 use crate::auth::Authenticated;
 use crate::body::JsonObject;
 use crate::clock::{millis, now_ms};
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 use crate::idempotency::KeyedRequest;
 use crate::pricing::{Product, nanotons_to_ton};
 use crate::query::QueryParams;
@@ -28,7 +28,7 @@ pub(crate) async fn create_stars(
     Authenticated(partner): Authenticated,
     headers: HeaderMap,
     JsonObject(body): JsonObject,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let key = validation::idempotency_key(&headers)?;
     let order = validation::stars_order(&body)?;
     let keyed = key.map(|key| {
@@ -47,7 +47,7 @@ pub(crate) async fn create_premium(
     Authenticated(partner): Authenticated,
     headers: HeaderMap,
     JsonObject(body): JsonObject,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let key = validation::idempotency_key(&headers)?;
     let order = validation::premium_order(&body)?;
     let keyed = key.map(|key| {
@@ -67,7 +67,7 @@ async fn create(
     partner: &PartnerState,
     keyed: Option<KeyedRequest>,
     order: NewOrder,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let gift = match order.product {
         Product::Stars(_) => Gift::Stars,
         Product::Premium(_) => Gift::Premium,
@@ -101,9 +101,9 @@ async fn create(
     match outcome {
         CreateOutcome::Created(response) => Ok(response.into_response(false)),
         CreateOutcome::Replayed(response) => Ok(response.into_response(true)),
-        CreateOutcome::KeyReused => Err(ApiError::idempotency_key_reused()),
+        CreateOutcome::KeyReused => Err(ErrorReply::idempotency_key_reused()),
         CreateOutcome::InsufficientBalance { needed, available } => {
-            Err(ApiError::insufficient_balance(
+            Err(ErrorReply::insufficient_balance(
                 &nanotons_to_ton(needed).to_string(),
                 &nanotons_to_ton(available).to_string(),
             ))
@@ -115,7 +115,7 @@ pub(crate) async fn get(
     State(state): State<Arc<AppState>>,
     Authenticated(partner): Authenticated,
     PathParam(raw_id): PathParam,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let id = validation::order_id(&raw_id)?;
     let name = partner.name.clone();
     state
@@ -123,14 +123,14 @@ pub(crate) async fn get(
         .read(move |connection| orders::of_partner(connection, now_ms(), &name, id))
         .await?
         .map(|record| views::ok(views::order(&record)))
-        .ok_or_else(|| ApiError::order_not_found(id))
+        .ok_or_else(|| ErrorReply::order_not_found(id))
 }
 
 pub(crate) async fn by_memo(
     State(state): State<Arc<AppState>>,
     Authenticated(partner): Authenticated,
     PathParam(memo): PathParam,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     validation::memo(&memo)?;
     let name = partner.name.clone();
     let lookup = memo.clone();
@@ -139,14 +139,14 @@ pub(crate) async fn by_memo(
         .read(move |connection| orders::by_memo(connection, now_ms(), &name, &lookup))
         .await?
         .map(|record| views::ok(views::order(&record)))
-        .ok_or_else(|| ApiError::not_found(format!("no order has payment_memo {memo:?}")))
+        .ok_or_else(|| ErrorReply::not_found(format!("no order has payment_memo {memo:?}")))
 }
 
 pub(crate) async fn by_reference(
     State(state): State<Arc<AppState>>,
     Authenticated(partner): Authenticated,
     PathParam(reference): PathParam,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let reference = validation::reference(&reference)?;
     let name = partner.name.clone();
     let records = state
@@ -162,7 +162,7 @@ pub(crate) async fn list(
     State(state): State<Arc<AppState>>,
     Authenticated(partner): Authenticated,
     RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let query = QueryParams::parse(query.as_deref())?;
     let page = validation::page(&query)?;
     // Both enums are open in the spec: an unknown value is a valid filter that matches nothing.
@@ -186,7 +186,7 @@ pub(crate) async fn list(
 pub(crate) async fn stats(
     State(state): State<Arc<AppState>>,
     Authenticated(partner): Authenticated,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let name = partner.name.clone();
     let stats = state
         .store
@@ -206,7 +206,7 @@ pub(crate) async fn cancel(
     Authenticated(partner): Authenticated,
     PathParam(raw_id): PathParam,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let id = validation::order_id(&raw_id)?;
     let key = validation::idempotency_key(&headers)?;
     // The canonical path, so `/orders/007/cancel` and `/orders/7/cancel` are one request.
@@ -238,8 +238,10 @@ pub(crate) async fn cancel(
     match outcome {
         CancelOutcome::Cancelled(response) => Ok(response.into_response(false)),
         CancelOutcome::Replayed(response) => Ok(response.into_response(true)),
-        CancelOutcome::KeyReused => Err(ApiError::idempotency_key_reused()),
-        CancelOutcome::NotFound => Err(ApiError::order_not_found(id)),
-        CancelOutcome::NotCancellable(status) => Err(ApiError::order_not_cancellable(id, &status)),
+        CancelOutcome::KeyReused => Err(ErrorReply::idempotency_key_reused()),
+        CancelOutcome::NotFound => Err(ErrorReply::order_not_found(id)),
+        CancelOutcome::NotCancellable(status) => {
+            Err(ErrorReply::order_not_cancellable(id, &status))
+        }
     }
 }

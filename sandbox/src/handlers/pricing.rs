@@ -9,7 +9,7 @@ use theopenmoney::types::{FeeSchedule, PremiumEstimate, StarsEstimate, TonRate};
 
 use crate::auth::Authenticated;
 use crate::clock::datetime;
-use crate::errors::ApiError;
+use crate::error_reply::ErrorReply;
 use crate::pricing::{MAX_STARS, MIN_STARS, Product};
 use crate::query::QueryParams;
 use crate::state::AppState;
@@ -41,7 +41,7 @@ pub(crate) async fn estimate_stars(
     State(state): State<Arc<AppState>>,
     _: Authenticated,
     RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let quantity = validation::quantity_param(&QueryParams::parse(query.as_deref())?)?;
     let quote = state.prices.quote(Product::Stars(quantity))?;
     Ok(views::ok(StarsEstimate {
@@ -55,7 +55,7 @@ pub(crate) async fn estimate_premium(
     State(state): State<Arc<AppState>>,
     _: Authenticated,
     RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorReply> {
     let months = validation::months_param(&QueryParams::parse(query.as_deref())?)?;
     let quote = state.prices.quote(Product::Premium(months))?;
     Ok(views::ok(PremiumEstimate {

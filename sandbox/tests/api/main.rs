@@ -4,7 +4,7 @@
 mod support;
 
 mod durability;
-mod errors;
+mod error_replies;
 mod idempotency;
 mod lifecycle;
 mod partners;

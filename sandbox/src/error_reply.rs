@@ -1,5 +1,7 @@
-//! The API's error envelope, `{"ok":false,"error_code":…,"error_message":…,"data":null}`, and
-//! the one error type every handler returns.
+//! What the sandbox answers when a request fails: the API's error envelope,
+//! `{"ok":false,"error_code":…,"error_message":…,"data":null}`, with its status, built by the
+//! one error type every handler returns. (The sdk's `ApiError` is the other side of it: the
+//! error a client received.)
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -8,14 +10,14 @@ use theopenmoney::types::{ErrorEnvelope, ErrorEnvelopeErrorMessage};
 
 /// An error answered to the client with the error envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ApiError {
+pub(crate) struct ErrorReply {
     status: StatusCode,
     code: ErrorCode,
     message: String,
     retry_after_secs: Option<u64>,
 }
 
-impl ApiError {
+impl ErrorReply {
     fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         let mut message = message.into();
         if message.is_empty() {
@@ -171,13 +173,13 @@ impl ApiError {
             data: (),
             error_code: self.code.clone(),
             error_message: ErrorEnvelopeErrorMessage::try_from(self.message.as_str())
-                .expect("ApiError::new keeps the message non-empty"),
+                .expect("ErrorReply::new keeps the message non-empty"),
             ok: false,
         }
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for ErrorReply {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.envelope()).unwrap_or_else(|_| {
             br#"{"ok":false,"error_code":"INTERNAL_ERROR","error_message":"internal error","data":null}"#
@@ -202,7 +204,7 @@ impl IntoResponse for ApiError {
 }
 
 /// A broken invariant of the sandbox itself (a bug, not a client mistake), for
-/// [`ApiError::internal`].
+/// [`ErrorReply::internal`].
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub(crate) struct Bug(pub(crate) String);
@@ -223,13 +225,13 @@ impl std::fmt::Display for Chain<'_> {
 }
 
 /// A price the configuration cannot give is the sandbox's fault, not the client's.
-impl From<crate::pricing::PriceError> for ApiError {
+impl From<crate::pricing::PriceError> for ErrorReply {
     fn from(error: crate::pricing::PriceError) -> Self {
         Self::internal(&error)
     }
 }
 
-impl From<crate::store::StoreError> for ApiError {
+impl From<crate::store::StoreError> for ErrorReply {
     fn from(error: crate::store::StoreError) -> Self {
         Self::internal(&error)
     }
@@ -242,7 +244,7 @@ mod tests {
     #[test]
     fn envelope_has_the_spec_shape() {
         let json = serde_json::to_value(
-            ApiError::validation("quantity must be between 50 and 10000").envelope(),
+            ErrorReply::validation("quantity must be between 50 and 10000").envelope(),
         )
         .unwrap();
         assert_eq!(
@@ -269,14 +271,14 @@ mod tests {
         );
         assert_eq!(Chain(&Bug("no cause".into())).to_string(), "no cause");
         assert_eq!(
-            ApiError::from(error).status(),
+            ErrorReply::from(error).status(),
             StatusCode::INTERNAL_SERVER_ERROR
         );
     }
 
     #[test]
     fn rate_limited_carries_retry_after() {
-        let response = ApiError::rate_limited(7).into_response();
+        let response = ErrorReply::rate_limited(7).into_response();
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(response.headers()[header::RETRY_AFTER], "7");
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
