@@ -38,7 +38,7 @@ impl Fault {
     ];
 
     /// Position in [`Fault::ALL`].
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         match self {
             Fault::DropResponse => 0,
             Fault::BadGateway => 1,
@@ -49,16 +49,8 @@ impl Fault {
         }
     }
 
-    /// Whether the request reaches the server (so the server may commit it).
-    pub fn forwards(self) -> bool {
-        matches!(
-            self,
-            Fault::DropResponse | Fault::Delay | Fault::ResetMidBody
-        )
-    }
-
     /// A short label for tables.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Fault::DropResponse => "response dropped after commit",
             Fault::BadGateway => "502 without forwarding",
@@ -82,10 +74,11 @@ pub struct FaultRates([f64; Fault::ALL.len()]);
 
 impl FaultRates {
     /// No faults at all.
-    pub const NONE: FaultRates = FaultRates([0.0; Fault::ALL.len()]);
+    #[cfg(test)]
+    pub(crate) const NONE: FaultRates = FaultRates([0.0; Fault::ALL.len()]);
 
     /// Rates in [`Fault::ALL`] order. Each must be in `[0, 1]` and together at most 1.
-    pub fn new(rates: [f64; Fault::ALL.len()]) -> anyhow::Result<Self> {
+    pub(crate) fn new(rates: [f64; Fault::ALL.len()]) -> anyhow::Result<Self> {
         for (fault, rate) in Fault::ALL.iter().zip(rates) {
             anyhow::ensure!(
                 (0.0..=1.0).contains(&rate),
@@ -101,44 +94,33 @@ impl FaultRates {
     }
 
     /// The same rate for one kind, zero for the others.
-    pub fn only(fault: Fault, rate: f64) -> anyhow::Result<Self> {
+    #[cfg(test)]
+    pub(crate) fn only(fault: Fault, rate: f64) -> anyhow::Result<Self> {
         let mut rates = [0.0; Fault::ALL.len()];
         rates[fault.index()] = rate;
         Self::new(rates)
     }
 
-    /// The rate of one kind.
-    pub fn rate(&self, fault: Fault) -> f64 {
+    pub(crate) fn rate(&self, fault: Fault) -> f64 {
         self.0[fault.index()]
-    }
-
-    /// The probability that a request meets some fault.
-    pub fn total(&self) -> f64 {
-        self.0.iter().sum()
     }
 }
 
 /// Seeded, stateless fault decisions.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FaultPlan {
+pub(crate) struct FaultPlan {
     seed: u64,
     rates: FaultRates,
 }
 
 impl FaultPlan {
-    /// A plan drawing from `rates` with `seed`.
-    pub fn new(seed: u64, rates: FaultRates) -> Self {
+    pub(crate) fn new(seed: u64, rates: FaultRates) -> Self {
         Self { seed, rates }
-    }
-
-    /// The rates.
-    pub fn rates(&self) -> FaultRates {
-        self.rates
     }
 
     /// The fault for the request with this identity that is the `occurrence`-th (0-based) to
     /// carry it, or `None` to pass it through untouched.
-    pub fn decide(&self, identity: &str, occurrence: u32) -> Option<Fault> {
+    pub(crate) fn decide(&self, identity: &str, occurrence: u32) -> Option<Fault> {
         let draw = self.uniform(identity, occurrence);
         let mut upper = 0.0;
         for fault in Fault::ALL {

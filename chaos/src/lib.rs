@@ -1,6 +1,6 @@
 //! The chaos proof (`cargo xtask chaos`): exactly-once order creation, proven through a fault-injecting proxy.
 //!
-//! Each run starts an in-memory sandbox and a [`proxy`] in front of it, makes `--requests`
+//! Each run starts an in-memory sandbox and a proxy in front of it, makes `--requests`
 //! `create_stars_order` calls with distinct `client_reference`s through the sdk (at most
 //! `--concurrency` in flight), and compares what the client ended up holding with the
 //! sandbox's own records (`GET /_sandbox/orders`). The proxy injects, per request and at the
@@ -16,23 +16,26 @@
 //! # What a seed reproduces
 //!
 //! The fault a request meets is a pure function of the seed, its call's `client_reference` and
-//! how many earlier requests of that call the proxy saw ([`fault::FaultPlan`]). So with the same
+//! how many earlier requests of that call the proxy saw (`FaultPlan`). So with the same
 //! seed and options, the n-th attempt of call k meets the same fault in every run and in every
 //! strategy, however concurrency orders the requests on the wire. Not reproduced: timing (the
 //! sdk's backoff jitter, latencies), and so anything timing decides, such as a rare genuine
 //! timeout under load, which adds attempts and shifts that call's later draws.
 
-pub mod fault;
-pub mod proxy;
-pub mod records;
+mod calls;
+mod fault;
+mod proxy;
+mod records;
 pub mod report;
-pub mod runner;
+mod runner;
 
 use std::time::Duration;
 
-use self::fault::{Fault, FaultRates};
+pub use self::calls::Strategy;
+pub use self::fault::{Fault, FaultRates};
+pub use self::proxy::ProxyStats;
 use self::report::RunReport;
-use self::runner::{Settings, Strategy};
+pub use self::runner::Settings;
 
 /// Options of `cargo xtask chaos`.
 #[derive(Debug, Clone, clap::Parser)]

@@ -1,9 +1,9 @@
 //! A fault-injecting HTTP/1.1 proxy on loopback, built on hyper.
 //!
 //! Every request is read whole, given an identity (its JSON body's `client_reference`, or its
-//! method and path), and handed to the [`FaultPlan`]. The faults that "reach the server"
-//! ([`Fault::forwards`]) forward the request in a task of its own, so the server commits it even
-//! when the client has long given up; the others answer without forwarding.
+//! method and path), and handed to the [`FaultPlan`]. The faults that reach the server (a
+//! dropped, delayed or reset response) forward the request in a task of its own, so the server
+//! commits it even when the client has long given up; the others answer without forwarding.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -43,16 +43,16 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
 /// Where to forward and what to inject.
 #[derive(Debug, Clone)]
-pub struct ProxyConfig {
+pub(crate) struct ProxyConfig {
     /// The server's base URL, `http://host:port` (any path is ignored).
-    pub upstream: String,
+    pub(crate) upstream: String,
     /// Which fault each request meets.
-    pub plan: FaultPlan,
+    pub(crate) plan: FaultPlan,
     /// How long after its arrival a [`Fault::Delay`] response is sent: longer than the
     /// client's timeout.
-    pub delay: Duration,
+    pub(crate) delay: Duration,
     /// The `Retry-After` of a [`Fault::RateLimited`] answer, in whole seconds.
-    pub retry_after_secs: u64,
+    pub(crate) retry_after_secs: u64,
 }
 
 /// Counts, as seen by the proxy.
@@ -67,7 +67,7 @@ pub struct ProxyStats {
     /// Forwards that failed (the server unreachable); answered with a 502 that is no injected
     /// fault.
     pub upstream_errors: u64,
-    /// Faults injected, by [`Fault::index`].
+    /// Faults injected, in [`Fault::ALL`] order.
     pub faults: [u64; Fault::ALL.len()],
 }
 
@@ -78,7 +78,7 @@ impl ProxyStats {
     }
 
     /// Faults of every kind.
-    pub fn total_faults(&self) -> u64 {
+    pub(crate) fn total_faults(&self) -> u64 {
         self.faults.iter().sum()
     }
 }
@@ -86,7 +86,7 @@ impl ProxyStats {
 /// A running proxy. Dropping it stops it at once; [`Proxy::shutdown`] also waits for forwarded
 /// requests to finish at the server.
 #[derive(Debug)]
-pub struct Proxy {
+pub(crate) struct Proxy {
     addr: SocketAddr,
     state: Arc<State>,
     accept: JoinHandle<()>,
@@ -96,7 +96,7 @@ pub struct Proxy {
 
 impl Proxy {
     /// Binds `127.0.0.1` on a free port and starts serving.
-    pub async fn start(config: ProxyConfig) -> anyhow::Result<Self> {
+    pub(crate) async fn start(config: ProxyConfig) -> anyhow::Result<Self> {
         let upstream = upstream_authority(&config.upstream)?;
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
@@ -120,18 +120,18 @@ impl Proxy {
     }
 
     /// `http://127.0.0.1:PORT`.
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
     /// What the proxy has seen so far.
-    pub fn stats(&self) -> ProxyStats {
+    pub(crate) fn stats(&self) -> ProxyStats {
         self.state.counters.snapshot()
     }
 
     /// Stops accepting, closes every connection, and waits (at most ten seconds) until every
     /// forwarded request has finished at the server, so that the server's records are final.
-    pub async fn shutdown(mut self) -> anyhow::Result<ProxyStats> {
+    pub(crate) async fn shutdown(mut self) -> anyhow::Result<ProxyStats> {
         self.accept.abort();
         let drained = tokio::time::timeout(DRAIN_LIMIT, self.forwards_done.recv()).await;
         anyhow::ensure!(

@@ -9,17 +9,15 @@ use serde_json::Value;
 
 /// An order as the server recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerOrder {
-    /// The order id.
-    pub id: u64,
-    /// The `client_reference` it carries.
-    pub client_reference: Option<String>,
+pub(crate) struct ServerOrder {
+    pub(crate) id: u64,
+    pub(crate) client_reference: Option<String>,
     /// The `Idempotency-Key` it was created under.
-    pub idempotency_key: Option<String>,
+    pub(crate) idempotency_key: Option<String>,
 }
 
 /// Every order of `partner` at the sandbox listening on `base_url`.
-pub async fn fetch(base_url: &str, partner: &str) -> anyhow::Result<Vec<ServerOrder>> {
+pub(crate) async fn fetch(base_url: &str, partner: &str) -> anyhow::Result<Vec<ServerOrder>> {
     let url = format!("{base_url}/_sandbox/orders?partner={partner}");
     let client = HttpClient::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
     let response = client.get(url.parse()?).await?;

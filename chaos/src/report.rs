@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use super::calls::{CallEnd, CallOutcome, Strategy, is_run_reference};
 use super::fault::Fault;
 use super::proxy::ProxyStats;
 use super::records::ServerOrder;
-use super::runner::{CallEnd, CallOutcome, Strategy, is_run_reference};
 
 /// The tally of one run.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,7 +81,7 @@ impl Latency {
 
 impl RunReport {
     /// Compares what the client saw with what the sandbox recorded.
-    pub fn tally(
+    pub(crate) fn tally(
         strategy: Strategy,
         outcomes: &[CallOutcome],
         orders: &[ServerOrder],

@@ -4,12 +4,13 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use theopenmoney::{Client, Error, IdempotencyKey, NewStarsOrder, OrderId, RetryPolicy};
+use theopenmoney::{Client, Error, IdempotencyKey, NewStarsOrder, RetryPolicy};
 use theopenmoney_sandbox::{Database, Sandbox};
 
+use super::calls::{CallEnd, CallOutcome, Strategy, reference};
 use super::fault::{FaultPlan, FaultRates};
 use super::proxy::{Proxy, ProxyConfig};
-use super::records::{self, ServerOrder};
+use super::records;
 use super::report::RunReport;
 
 /// The partner the runs buy for (the sandbox gives it a generous rate limit and balance).
@@ -18,37 +19,6 @@ const RECIPIENT: &str = "chaos_buyer";
 const STARS: u32 = 100;
 /// How many times a call that the sdk gave up on is re-driven with its key, at most.
 const RESOLVE_ROUNDS: u32 = 8;
-
-/// What the client does about failures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Strategy {
-    /// The sdk with its default retry policy; a call that still ends with an unknown outcome is
-    /// settled by creating again with the key the sdk returned.
-    Sdk,
-    /// No retries; an unknown outcome is left unknown.
-    NaiveGiveUp,
-    /// No retries by the sdk; the caller re-submits a failed create under a new key, as many
-    /// times as the sdk would have attempted it.
-    NaiveNewKey,
-}
-
-impl Strategy {
-    /// A column heading.
-    pub fn label(self) -> &'static str {
-        match self {
-            Strategy::Sdk => "sdk (default retries)",
-            Strategy::NaiveGiveUp => "naive: give up",
-            Strategy::NaiveNewKey => "naive: new key",
-        }
-    }
-
-    fn retry_policy(self) -> RetryPolicy {
-        match self {
-            Strategy::Sdk => RetryPolicy::default(),
-            Strategy::NaiveGiveUp | Strategy::NaiveNewKey => RetryPolicy::no_retries(),
-        }
-    }
-}
 
 /// What every run of one invocation shares.
 #[derive(Debug, Clone)]
@@ -69,39 +39,8 @@ pub struct Settings {
     pub rates: FaultRates,
 }
 
-/// How one call ended, as the client knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallEnd {
-    /// The client holds an order, created under this key.
-    Created {
-        /// The order.
-        id: OrderId,
-        /// Its key.
-        key: IdempotencyKey,
-    },
-    /// The client does not know whether an order exists.
-    Unknown,
-    /// The client knows no order was made (a permanent error, or retries exhausted on errors
-    /// that do not leave the outcome open, such as `429`).
-    Failed,
-}
-
-/// One call from the caller's side.
-#[derive(Debug, Clone)]
-pub struct CallOutcome {
-    /// Its `client_reference`.
-    pub reference: String,
-    /// How it ended.
-    pub end: CallEnd,
-    /// From the first attempt to the end, resolution included.
-    pub latency: Duration,
-    /// Whether the first sdk call ended without an order (then resolution or resubmission
-    /// followed, if the strategy has them).
-    pub first_call_failed: bool,
-}
-
 /// Runs `strategy` once against a fresh sandbox and returns its report.
-pub async fn run(settings: &Settings, strategy: Strategy) -> anyhow::Result<RunReport> {
+pub(crate) async fn run(settings: &Settings, strategy: Strategy) -> anyhow::Result<RunReport> {
     let sandbox = Sandbox::builder()
         .database(Database::InMemory)
         .control_api(true)
@@ -142,20 +81,6 @@ pub async fn run(settings: &Settings, strategy: Strategy) -> anyhow::Result<RunR
         proxy_stats,
         elapsed,
     ))
-}
-
-/// The `client_reference` of call `index`; the same in every run, so every run meets the same
-/// fault schedule.
-pub fn reference(index: usize) -> String {
-    format!("chaos-{index:06}")
-}
-
-/// Whether `reference` belongs to a run (used to spot orders nobody asked for).
-pub fn is_run_reference(order: &ServerOrder) -> bool {
-    order
-        .client_reference
-        .as_deref()
-        .is_some_and(|r| r.starts_with("chaos-"))
 }
 
 async fn call(client: &Client, strategy: Strategy, reference: String) -> CallOutcome {

@@ -1,9 +1,7 @@
 //! The chaos proof, small: a real sandbox, the fault-injecting proxy and the sdk, end to end.
 
+use chaos::{Args, Fault, Strategy, execute};
 use clap::Parser;
-use chaos::fault::Fault;
-use chaos::runner::Strategy;
-use chaos::{Args, execute};
 
 fn args(extra: &[&str]) -> Args {
     let base = ["chaos", "--timeout-ms", "250", "--delay-ms", "400"];
