@@ -7,4 +7,5 @@ pub mod codegen;
 pub mod import_cycles;
 pub mod launch;
 pub mod module_graph;
+pub mod public_api;
 pub mod workspace;

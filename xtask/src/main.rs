@@ -35,6 +35,9 @@ enum Task {
     /// Compare the spec with a base revision: every change, breaking or not, on the wire and
     /// in the sdk's Rust API; fail when something breaks without a major version bump.
     Breaking(xtask::breaking::Args),
+    /// Compare the sdk's public API (rustdoc JSON, listed by the `public-api` crate) with
+    /// sdk/public-api*.txt; fail with a unified diff when it changed. `--bless` rewrites them.
+    PublicApi(xtask::public_api::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +63,12 @@ fn main() -> ExitCode {
                 anyhow::anyhow!("breaking changes without a major version bump (see the verdict)")
             })
         }),
+        Task::PublicApi(args) => {
+            xtask::public_api::run(&workspace::root(), args).and_then(|same| {
+                same.then_some(())
+                    .ok_or_else(|| anyhow::anyhow!("the sdk's public API changed (see the diff)"))
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
