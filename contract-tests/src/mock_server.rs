@@ -13,12 +13,12 @@ use theopenmoney::types::{
     PremiumEstimate, RecipientCheck, StarsEstimate, TonRate, TransactionPage,
 };
 use theopenmoney::{Envelope, RetryPolicy};
+use theopenmoney_mock::MockServerExt;
 
 use crate::intercept::{Interceptor, Passthrough};
 use crate::proxy::{Exchange, Proxy};
 use crate::run::RunState;
 use crate::runtime::block_on;
-use theopenmoney_mock::MockServerExt;
 
 /// The key mock-mode clients send.
 pub const MOCK_API_KEY: &str = "osk_contract_mock_key";

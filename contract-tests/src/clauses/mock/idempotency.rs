@@ -10,11 +10,11 @@ use std::time::Duration;
 use httpmock::HttpMockRequest;
 use theopenmoney::types::Order;
 use theopenmoney::{Envelope, NewPremiumOrder, NewStarsOrder, PremiumMonths};
+use theopenmoney_mock::MockServerExt;
 
 use super::super::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
-use theopenmoney_mock::MockServerExt;
 use crate::intercept::{Attempts, Fault, FaultOnce};
 use crate::mock_server::MockRig;
 use crate::runtime::block_on;

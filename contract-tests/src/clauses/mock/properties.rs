@@ -15,11 +15,11 @@ use theopenmoney::{
     Envelope, Error, ErrorCode, ErrorKind, IdempotencyKey, NewPremiumOrder, NewStarsOrder,
     OrderQuery, PageRequest, PremiumMonths,
 };
+use theopenmoney_mock::MockServerExt;
 
 use super::super::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
-use theopenmoney_mock::MockServerExt;
 use crate::mock_server::MockRig;
 use crate::notes::unnamed_field;
 use crate::property::check;
