@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::generated::Client as GeneratedClient;
 use crate::generated::types::ErrorEnvelope;
 use crate::hooks::CallContext;
-use crate::idempotency::IdempotencyKey;
+use crate::idempotency_key::IdempotencyKey;
 use crate::retry::{Decision, RetryBudget, RetryPolicy, StopReason, decide};
 use crate::retryability::{Retryability, classify};
 

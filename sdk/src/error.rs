@@ -11,8 +11,8 @@ use reqwest::StatusCode;
 
 use crate::enums::ErrorCode;
 use crate::generated::types::ErrorEnvelope;
-use crate::hooks::{ResponseMeta, retry_after};
-use crate::idempotency::IdempotencyKey;
+use crate::idempotency_key::IdempotencyKey;
+use crate::response_head::{ResponseMeta, retry_after};
 
 /// An error from a call, with the context of the call it came from.
 pub struct Error {

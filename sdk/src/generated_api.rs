@@ -5,7 +5,8 @@
 use crate::client::Client;
 use crate::error::Error;
 use crate::generated::types;
-use crate::idempotency::{IdempotencyKey, Idempotent};
+use crate::idempotency::Idempotent;
+use crate::idempotency_key::IdempotencyKey;
 use crate::pagination::PageRequest;
 use crate::waiter::{WaitError, WaitOptions};
 /// The input types of the generated methods.

@@ -1,16 +1,14 @@
 //! The generated client's hooks: authentication on every request, and a record of each
-//! response's status taken before the generated code decodes the body (progenitor drops the
-//! status when a body does not decode, as with an HTML 502 from a proxy).
+//! response's head (`response_head`) taken before the generated code decodes the body.
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 
 use crate::auth::ApiKey;
 use crate::generated::Client as GeneratedClient;
+use crate::response_head::{ResponseMeta, retry_after};
 
 /// Per-client settings and per-attempt observations that the generated client carries.
 #[derive(Debug, Clone)]
@@ -18,13 +16,6 @@ pub struct CallContext {
     api_key: Option<ApiKey>,
     user_agent: Option<HeaderValue>,
     observed: Arc<OnceLock<ResponseMeta>>,
-}
-
-/// What an attempt saw of the response head.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ResponseMeta {
-    pub(crate) status: StatusCode,
-    pub(crate) retry_after: Option<Duration>,
 }
 
 impl CallContext {
@@ -53,18 +44,6 @@ impl CallContext {
     pub(crate) fn observed(&self) -> Option<ResponseMeta> {
         self.observed.get().copied()
     }
-}
-
-/// `Retry-After` in delta-seconds (the API's form; an HTTP date is ignored).
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
 }
 
 impl ClientHooks<CallContext> for GeneratedClient {

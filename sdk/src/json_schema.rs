@@ -10,7 +10,7 @@ use crate::enums::{
     ErrorCode, OrderStatus, OrderType, PaymentCurrency, PaymentMethod, TransactionKind,
 };
 use crate::envelope::Success;
-use crate::idempotency::{IdempotencyKey, MAX_LEN};
+use crate::idempotency_key::{IdempotencyKey, MAX_LEN};
 use crate::ids::{OrderId, PremiumMonths};
 use crate::money::{Percent, TonAmount, UsdAmount};
 

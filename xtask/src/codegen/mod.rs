@@ -20,20 +20,11 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 pub use generate::{Generated, generate};
-pub use output::{FileState, header};
+pub use output::{FileState, Mode, header};
 pub use settings::REPLACEMENTS;
 pub use spec::{Spec, load_spec, parse_spec};
 
 use crate::workspace;
-
-/// Whether to write the generated files or only compare them with what is on disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Write files that changed.
-    Write,
-    /// Write nothing; fail with a diff when a file is stale.
-    Check,
-}
 
 /// What one run did, for the summary.
 #[derive(Debug)]

@@ -10,6 +10,15 @@ use super::spec::Spec;
 /// Longest diff printed for one file; the rest is summarised.
 const MAX_DIFF_LINES: usize = 400;
 
+/// Whether to write the generated files or only compare them with what is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write files that changed.
+    Write,
+    /// Write nothing; fail with a diff when a file is stale.
+    Check,
+}
+
 /// What codegen found for one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileState {
@@ -26,14 +35,14 @@ pub enum FileState {
 
 impl FileState {
     /// A short word for the summary.
-    pub fn label(&self, mode: super::Mode) -> &'static str {
+    pub fn label(&self, mode: Mode) -> &'static str {
         match (self, mode) {
-            (Self::Unchanged, super::Mode::Write) => "unchanged",
-            (Self::Unchanged, super::Mode::Check) => "fresh",
-            (Self::Missing, super::Mode::Write) => "created",
-            (Self::Missing, super::Mode::Check) => "missing",
-            (Self::Stale { .. }, super::Mode::Write) => "written",
-            (Self::Stale { .. }, super::Mode::Check) => "stale",
+            (Self::Unchanged, Mode::Write) => "unchanged",
+            (Self::Unchanged, Mode::Check) => "fresh",
+            (Self::Missing, Mode::Write) => "created",
+            (Self::Missing, Mode::Check) => "missing",
+            (Self::Stale { .. }, Mode::Write) => "written",
+            (Self::Stale { .. }, Mode::Check) => "stale",
         }
     }
 }

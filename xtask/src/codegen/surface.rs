@@ -40,7 +40,8 @@ pub fn emit(operations: &[SdkOperation], shapes: &Shapes) -> Result<TokenStream>
         use crate::client::Client;
         use crate::error::Error;
         use crate::generated::types;
-        use crate::idempotency::{IdempotencyKey, Idempotent};
+        use crate::idempotency::Idempotent;
+        use crate::idempotency_key::IdempotencyKey;
         use crate::pagination::PageRequest;
         use crate::waiter::{WaitError, WaitOptions};
 
