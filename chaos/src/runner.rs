@@ -9,7 +9,7 @@ use theopenmoney_sandbox::{Database, Sandbox};
 
 use super::calls::{CallEnd, CallOutcome, Strategy, reference};
 use super::fault::{FaultPlan, FaultRates};
-use super::proxy::{Proxy, ProxyConfig};
+use super::proxy::{FaultProxy, ProxyConfig};
 use super::records;
 use super::report::RunReport;
 
@@ -50,7 +50,7 @@ pub(crate) async fn run(settings: &Settings, strategy: Strategy) -> anyhow::Resu
         .key(PARTNER)
         .ok_or_else(|| anyhow::anyhow!("the sandbox has no partner `{PARTNER}`"))?
         .to_owned();
-    let proxy = Proxy::start(ProxyConfig {
+    let proxy = FaultProxy::start(ProxyConfig {
         upstream: sandbox.base_url().to_owned(),
         plan: FaultPlan::new(settings.seed, settings.rates),
         delay: settings.delay,

@@ -14,12 +14,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use contract_tests::budget::Budget;
 use contract_tests::config::Secret;
-use contract_tests::intercept::{
-    Interceptor, Passthrough, ProxiedRequest, ProxiedResponse, Verdict,
-};
-use contract_tests::proxy::Proxy;
+use contract_tests::intercept::{Interceptor, Passthrough};
+use contract_tests::proxy::RecordingProxy;
 use contract_tests::rewrite::{Additions, Break, Reword};
 use contract_tests::run::RunState;
+use test_proxy::{ProxiedRequest, ProxiedResponse, Verdict};
 use theopenmoney_sandbox::Sandbox;
 
 /// Where the request count is read.
@@ -133,15 +132,15 @@ async fn main() -> std::process::ExitCode {
         requests: AtomicU64::new(0),
     });
     let run = Arc::new(RunState::new("broken-server", Budget::unlimited()));
-    let proxy = match Proxy::start(sandbox.base_url(), run, counted).await {
+    let proxy = match RecordingProxy::start(sandbox.base_url(), run, counted).await {
         Ok(proxy) => proxy,
         Err(e) => {
             eprintln!("broken_server: the proxy did not start: {e}");
             return std::process::ExitCode::FAILURE;
         }
     };
-    println!("broken server `{name}` listening on {}", proxy.url());
-    println!("  request count: GET {}{COUNT_PATH}", proxy.url());
+    println!("broken server `{name}` listening on {}", proxy.base_url());
+    println!("  request count: GET {}{COUNT_PATH}", proxy.base_url());
     println!("  partners: the sandbox's alpha, beta and throttled (see sandbox/README.md)");
     println!("Stop with Ctrl-C or SIGTERM.");
     interrupted().await;

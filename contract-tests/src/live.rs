@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::config::{LiveConfig, Secret};
 use crate::envelope::WireResponse;
 use crate::intercept::Interceptor;
-use crate::proxy::{Exchange, Proxy, send_direct};
+use crate::proxy::{Exchange, RecordingProxy};
 use crate::run::RunState;
 
 /// The longest `Retry-After` a raw request waits out before giving up.
@@ -43,7 +43,7 @@ pub struct Live {
     pub run: Arc<RunState>,
     /// The settings.
     pub config: LiveConfig,
-    proxy: Proxy,
+    proxy: RecordingProxy,
     raw: reqwest::Client,
 }
 
@@ -116,7 +116,8 @@ impl Live {
         run: Arc<RunState>,
         interceptor: Arc<dyn Interceptor>,
     ) -> std::io::Result<Self> {
-        let proxy = Proxy::start(config.base_url.as_str(), run.clone(), interceptor).await?;
+        let proxy =
+            RecordingProxy::start(config.base_url.as_str(), run.clone(), interceptor).await?;
         let raw = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(30))
@@ -132,7 +133,7 @@ impl Live {
 
     /// The proxy's base URL.
     pub fn base_url(&self) -> String {
-        self.proxy.url()
+        self.proxy.base_url()
     }
 
     /// Every exchange through this target's proxy so far (credentials marked sensitive).
@@ -241,6 +242,27 @@ pub async fn cancel_created(config: &LiveConfig, run: &RunState) -> (u32, u32, u
         }
     }
     (cancelled, final_, failed)
+}
+
+/// Sends `request` straight to `upstream`, bypassing any proxy: for the end-of-run cleanup.
+async fn send_direct(
+    upstream: &str,
+    method: http::Method,
+    path: &str,
+    authorization: &http::HeaderValue,
+    idempotency_key: Option<&str>,
+) -> Result<u16, reqwest::Error> {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let mut builder = http
+        .request(method, format!("{}{path}", upstream.trim_end_matches('/')))
+        .header(http::header::AUTHORIZATION, authorization.clone());
+    if let Some(key) = idempotency_key {
+        builder = builder.header("idempotency-key", key);
+    }
+    builder.send().await.map(|r| r.status().as_u16())
 }
 
 /// How long to wait before sending a request again after `status`, or `None` to keep the

@@ -16,7 +16,7 @@ use theopenmoney::{Envelope, RetryPolicy};
 use theopenmoney_mock::MockServerExt;
 
 use crate::intercept::{Interceptor, Passthrough};
-use crate::proxy::{Exchange, Proxy};
+use crate::proxy::{Exchange, RecordingProxy};
 use crate::run::RunState;
 use crate::runtime::block_on;
 
@@ -43,7 +43,7 @@ pub enum Answer {
 pub struct MockRig {
     /// The mock server.
     pub server: MockServer,
-    proxy: Proxy,
+    proxy: RecordingProxy,
 }
 
 impl std::fmt::Debug for MockRig {
@@ -64,8 +64,12 @@ impl MockRig {
     /// A rig whose proxy applies `interceptor`.
     pub fn start_with(run: &Arc<RunState>, interceptor: Arc<dyn Interceptor>) -> Self {
         let server = MockServer::start();
-        let proxy = block_on(Proxy::start(&server.base_url(), run.clone(), interceptor))
-            .expect("a loopback proxy starts");
+        let proxy = block_on(RecordingProxy::start(
+            &server.base_url(),
+            run.clone(),
+            interceptor,
+        ))
+        .expect("a loopback proxy starts");
         Self { server, proxy }
     }
 
@@ -76,7 +80,7 @@ impl MockRig {
 
     /// A client with this retry policy and per-attempt timeout.
     pub fn client_with(&self, retry: RetryPolicy, timeout: Duration) -> theopenmoney::Client {
-        crate::sdk_client::client(&self.proxy.url(), MOCK_API_KEY, retry, timeout)
+        crate::sdk_client::client(&self.proxy.base_url(), MOCK_API_KEY, retry, timeout)
     }
 
     /// Every exchange through the proxy so far.

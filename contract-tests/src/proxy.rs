@@ -1,22 +1,14 @@
-//! A loopback HTTP proxy that every request of the suite goes through, in both modes. It maps
-//! each request to its operation, enforces the run's request budget, records what was
-//! exercised, remembers created orders for the cleanup, keeps the exchanges for snapshots, and
-//! lets an [`Interceptor`] inject faults or rewrite responses.
+//! The run's recording proxy, in both modes: the workspace's loopback proxy (`test-proxy`) with
+//! a handler that maps each request to its operation, enforces the run's request budget,
+//! records what was exercised, remembers created orders for the cleanup, keeps the exchanges
+//! for snapshots and reports, and lets an [`Interceptor`] inject faults or rewrite responses.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, header};
-use http_body_util::{BodyExt, Full};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
+use http::header;
+use test_proxy::{Handler, ProxiedRequest, ProxiedResponse, Proxy, Verdict};
 
-use crate::intercept::{Interceptor, ProxiedRequest, ProxiedResponse, Verdict, mark_secrets};
+use crate::intercept::Interceptor;
 use crate::run::{CreatedOrder, RunState};
 use crate::spec::{Status, spec};
 
@@ -34,213 +26,97 @@ pub struct Exchange {
     pub response: Option<ProxiedResponse>,
 }
 
-/// A running proxy; stops accepting when dropped.
+/// A running recording proxy; stops when dropped.
 #[derive(Debug)]
-pub struct Proxy {
-    addr: SocketAddr,
-    exchanges: Arc<Mutex<Vec<Exchange>>>,
-    accept: JoinHandle<()>,
+pub struct RecordingProxy {
+    proxy: Proxy,
+    recorder: Arc<Recorder>,
 }
 
-#[derive(Debug)]
-struct Shared {
-    upstream: String,
-    http: reqwest::Client,
-    run: Arc<RunState>,
-    interceptor: Arc<dyn Interceptor>,
-    exchanges: Arc<Mutex<Vec<Exchange>>>,
-}
-
-/// Headers that belong to one connection, not to the message.
-const HOP_BY_HOP: [&str; 8] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "transfer-encoding",
-    "upgrade",
-    "te",
-    "trailer",
-    "content-length",
-];
-
-fn end_to_end(headers: &HeaderMap) -> HeaderMap {
-    let mut out = headers.clone();
-    for name in HOP_BY_HOP.iter().chain(&["host"]) {
-        out.remove(*name);
-    }
-    out
-}
-
-impl Proxy {
+impl RecordingProxy {
     /// Starts a proxy on a free loopback port in front of `upstream` (scheme, host, port).
     pub async fn start(
         upstream: &str,
         run: Arc<RunState>,
         interceptor: Arc<dyn Interceptor>,
     ) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = listener.local_addr()?;
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(std::io::Error::other)?;
-        let exchanges = Arc::new(Mutex::new(Vec::new()));
-        let shared = Arc::new(Shared {
-            upstream: upstream.trim_end_matches('/').to_owned(),
-            http,
+        let recorder = Arc::new(Recorder {
             run,
             interceptor,
-            exchanges: exchanges.clone(),
+            exchanges: Mutex::default(),
         });
-        let accept = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let shared = shared.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| handle(shared.clone(), request));
-                    // A dropped or stalled exchange ends the connection with an error: expected.
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Ok(Self {
-            addr,
-            exchanges,
-            accept,
-        })
+        let proxy = Proxy::start(upstream, recorder.clone()).await?;
+        Ok(Self { proxy, recorder })
     }
 
     /// The proxy's base URL, `http://127.0.0.1:PORT`.
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+    pub fn base_url(&self) -> String {
+        self.proxy.base_url()
     }
 
     /// Every exchange so far.
     pub fn exchanges(&self) -> Vec<Exchange> {
-        self.exchanges
+        self.recorder
+            .exchanges
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
 }
 
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        self.accept.abort();
-    }
+#[derive(Debug)]
+struct Recorder {
+    run: Arc<RunState>,
+    interceptor: Arc<dyn Interceptor>,
+    exchanges: Mutex<Vec<Exchange>>,
 }
 
-async fn handle(
-    shared: Arc<Shared>,
-    request: hyper::Request<hyper::body::Incoming>,
-) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
-    let (parts, body) = request.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map_err(std::io::Error::other)?
-        .to_bytes();
-    let mut request = ProxiedRequest {
-        method: parts.method,
-        path_and_query: parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
-        headers: parts.headers,
-        body,
-    };
-    // hyper does not mark the partner key sensitive: mark it before it is kept or forwarded.
-    mark_secrets(&mut request.headers);
-    let operation = spec()
+/// The spec's operation for `request`, if it is one.
+fn operation_of(request: &ProxiedRequest) -> Option<String> {
+    spec()
         .operation_for(&request.method, request.path())
-        .map(|o| o.id.clone());
-    let verdict = shared
-        .interceptor
-        .on_request(operation.as_deref(), &mut request);
-    // An interceptor may have set a credential of its own.
-    mark_secrets(&mut request.headers);
-    let mut response = match verdict {
-        Verdict::Forward => forward(&shared, operation.as_deref(), &request).await,
-        Verdict::Respond(response) => Some(response),
-        Verdict::Drop => None,
-        Verdict::Stall(duration) => {
-            tokio::time::sleep(duration).await;
-            None
-        }
-    };
-    if let Some(response) = response.as_mut() {
-        mark_secrets(&mut response.headers);
-    }
-    if let (Some(op), Some(response)) = (&operation, &response) {
-        record(&shared.run, op, response);
-    }
-    shared
-        .exchanges
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(Exchange {
-            operation,
-            request,
-            response: response.clone(),
-        });
-    let Some(response) = response else {
-        return Err(std::io::Error::other("connection dropped by the proxy"));
-    };
-    let mut out = hyper::Response::new(Full::new(response.body));
-    *out.status_mut() =
-        http::StatusCode::from_u16(response.status).unwrap_or(http::StatusCode::BAD_GATEWAY);
-    *out.headers_mut() = end_to_end(&response.headers);
-    Ok(out)
+        .map(|o| o.id.clone())
 }
 
-async fn forward(
-    shared: &Shared,
-    operation: Option<&str>,
-    request: &ProxiedRequest,
-) -> Option<ProxiedResponse> {
-    if !shared.run.budget.try_take() {
-        return Some(ProxiedResponse::json(
-            503,
-            &serde_json::json!({
-                "ok": false,
-                "error_code": BUDGET_EXHAUSTED,
-                "error_message": "the contract run's request budget is spent: raise CONTRACT_REQUEST_BUDGET",
-                "data": null
-            }),
-        ));
-    }
-    let url = format!("{}{}", shared.upstream, request.path_and_query);
-    let sent = shared
-        .http
-        .request(request.method.clone(), url)
-        .headers(end_to_end(&request.headers))
-        .body(request.body.clone())
-        .send()
-        .await;
-    let mut response = match sent {
-        Ok(upstream) => {
-            let status = upstream.status().as_u16();
-            let mut headers = upstream.headers().clone();
-            mark_secrets(&mut headers);
-            match upstream.bytes().await {
-                Ok(body) => ProxiedResponse {
-                    status,
-                    headers,
-                    body,
-                },
-                Err(_) => return None,
-            }
+impl Handler for Recorder {
+    fn on_request(&self, request: &mut ProxiedRequest) -> Verdict {
+        let operation = operation_of(request);
+        let verdict = self.interceptor.on_request(operation.as_deref(), request);
+        if verdict.forwards() && !self.run.budget.try_take() {
+            return Verdict::Respond(ProxiedResponse::json(
+                503,
+                &serde_json::json!({
+                    "ok": false,
+                    "error_code": BUDGET_EXHAUSTED,
+                    "error_message": "the contract run's request budget is spent: raise CONTRACT_REQUEST_BUDGET",
+                    "data": null
+                }),
+            ));
         }
-        Err(_) => return None,
-    };
-    remember_created_order(&shared.run, operation, request, &response);
-    shared
-        .interceptor
-        .on_response(operation, request, &mut response);
-    Some(response)
+        verdict
+    }
+
+    fn on_response(&self, request: &ProxiedRequest, response: &mut ProxiedResponse) {
+        let operation = operation_of(request);
+        remember_created_order(&self.run, operation.as_deref(), request, response);
+        self.interceptor
+            .on_response(operation.as_deref(), request, response);
+    }
+
+    fn on_exchange(&self, request: &ProxiedRequest, answer: Option<&ProxiedResponse>) {
+        let operation = operation_of(request);
+        if let (Some(op), Some(answer)) = (&operation, answer) {
+            record(&self.run, op, answer);
+        }
+        self.exchanges
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Exchange {
+                operation,
+                request: request.clone(),
+                response: answer.cloned(),
+            });
+    }
 }
 
 fn remember_created_order(
@@ -261,7 +137,7 @@ fn remember_created_order(
         .and_then(|body| body.pointer("/data/id").and_then(serde_json::Value::as_u64));
     let authorization = request.headers.get(header::AUTHORIZATION).cloned();
     if let (Some(id), Some(mut authorization)) = (id, authorization) {
-        // Already marked by `handle`; kept here so the run's list never depends on it.
+        // Already marked by the proxy; kept here so the run's list never depends on it.
         authorization.set_sensitive(true);
         run.created(CreatedOrder { authorization, id });
     }
@@ -283,25 +159,4 @@ fn record(run: &RunState, operation: &str, response: &ProxiedResponse) {
     };
     let status = Status::documented_for(spec().operation(operation), response.status);
     run.coverage.record(operation, status, &code);
-}
-
-/// Sends `request` straight to `upstream`, bypassing any proxy: for the end-of-run cleanup.
-pub async fn send_direct(
-    upstream: &str,
-    method: http::Method,
-    path: &str,
-    authorization: &HeaderValue,
-    idempotency_key: Option<&str>,
-) -> Result<u16, reqwest::Error> {
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(30))
-        .build()?;
-    let mut builder = http
-        .request(method, format!("{}{path}", upstream.trim_end_matches('/')))
-        .header(header::AUTHORIZATION, authorization.clone());
-    if let Some(key) = idempotency_key {
-        builder = builder.header("idempotency-key", key);
-    }
-    builder.send().await.map(|r| r.status().as_u16())
 }

@@ -4,10 +4,11 @@
 //! only free text (every error message): both must pass.
 
 use serde_json::{Value, json};
+use test_proxy::{ProxiedRequest, ProxiedResponse, Verdict};
 
 use crate::config::Secret;
 use crate::fixtures::exact;
-use crate::intercept::{Interceptor, ProxiedRequest, ProxiedResponse, Verdict};
+use crate::intercept::Interceptor;
 
 /// One way of breaking the contract.
 #[derive(Debug, Clone)]

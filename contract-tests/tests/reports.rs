@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use contract_tests::budget::Budget;
 use contract_tests::intercept::{Interceptor, Passthrough};
-use contract_tests::proxy::Proxy;
+use contract_tests::proxy::RecordingProxy;
 use contract_tests::rewrite::Break;
 use contract_tests::run::RunState;
 use contract_tests::runtime::block_on;
@@ -21,7 +21,7 @@ const PARTNERS: [&str; 3] = ["alpha", "beta", "throttled"];
 
 /// A fresh sandbox behind a proxy that may break it; stops when dropped.
 struct Server {
-    proxy: Option<Proxy>,
+    proxy: Option<RecordingProxy>,
     sandbox: Option<SandboxHandle>,
     keys: Vec<String>,
 }
@@ -31,7 +31,7 @@ impl Server {
         block_on(async {
             let sandbox = Sandbox::builder().start().await.expect("a sandbox starts");
             let run = Arc::new(RunState::new("broken-server", Budget::unlimited()));
-            let proxy = Proxy::start(sandbox.base_url(), run, interceptor)
+            let proxy = RecordingProxy::start(sandbox.base_url(), run, interceptor)
                 .await
                 .expect("the proxy starts");
             let keys = PARTNERS
@@ -47,7 +47,7 @@ impl Server {
     }
 
     fn url(&self) -> String {
-        self.proxy.as_ref().expect("running").url()
+        self.proxy.as_ref().expect("running").base_url()
     }
 }
 

@@ -1,89 +1,24 @@
 //! Each fault against a tiny upstream, seen from a raw TCP client so that a FIN, a reset and a
 //! timeout are told apart.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::{Request, Response};
-use http_body_util::Full;
-use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use test_proxy::testing::{BODY, CountingUpstream, End, RawExchange, raw_exchange};
+use tokio::net::TcpListener;
 use tokio::time::Instant;
 
-use super::{Proxy, ProxyConfig};
+use super::{FaultProxy, ProxyConfig};
 use crate::fault::{Fault, FaultPlan, FaultRates};
 
 const DELAY: Duration = Duration::from_millis(300);
-const BODY: &str = r#"{"ok":true,"data":{"id":1,"status":"pending_payment","padding":"0123456789abcdef0123456789abcdef"}}"#;
 
-/// A server that counts requests as they arrive and as they finish, waiting `work` between.
-struct Upstream {
-    addr: std::net::SocketAddr,
-    arrived: Arc<AtomicU64>,
-    finished: Arc<AtomicU64>,
-    task: tokio::task::JoinHandle<()>,
+async fn upstream(work: Duration) -> CountingUpstream {
+    CountingUpstream::start(work).await
 }
 
-impl Drop for Upstream {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn upstream(work: Duration) -> Upstream {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let arrived = Arc::new(AtomicU64::new(0));
-    let finished = Arc::new(AtomicU64::new(0));
-    let (a, f) = (Arc::clone(&arrived), Arc::clone(&finished));
-    let task = tokio::spawn(async move {
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            let (a, f) = (Arc::clone(&a), Arc::clone(&f));
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<Incoming>| {
-                    let (a, f) = (Arc::clone(&a), Arc::clone(&f));
-                    async move {
-                        a.fetch_add(1, Ordering::SeqCst);
-                        tokio::time::sleep(work).await;
-                        f.fetch_add(1, Ordering::SeqCst);
-                        let replay = request
-                            .headers()
-                            .get("idempotency-key")
-                            .is_some_and(|k| k == "replay");
-                        let mut response =
-                            Response::builder().header("content-type", "application/json");
-                        if replay {
-                            response = response.header("idempotent-replayed", "true");
-                        }
-                        Ok::<_, std::convert::Infallible>(
-                            response
-                                .body(Full::new(Bytes::from_static(BODY.as_bytes())))
-                                .unwrap(),
-                        )
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    Upstream {
-        addr,
-        arrived,
-        finished,
-        task,
-    }
-}
-
-async fn proxy(upstream: &Upstream, rates: FaultRates) -> Proxy {
-    Proxy::start(ProxyConfig {
+async fn proxy(upstream: &CountingUpstream, rates: FaultRates) -> FaultProxy {
+    FaultProxy::start(ProxyConfig {
         upstream: format!("http://{}", upstream.addr),
         plan: FaultPlan::new(42, rates),
         delay: DELAY,
@@ -93,61 +28,18 @@ async fn proxy(upstream: &Upstream, rates: FaultRates) -> Proxy {
     .unwrap()
 }
 
-async fn always(upstream: &Upstream, fault: Fault) -> Proxy {
+async fn always(upstream: &CountingUpstream, fault: Fault) -> FaultProxy {
     proxy(upstream, FaultRates::only(fault, 1.0).unwrap()).await
-}
-
-/// How the client's read ended.
-#[derive(Debug, PartialEq, Eq)]
-enum End {
-    Eof,
-    Reset,
-    TimedOut,
-}
-
-#[derive(Debug)]
-struct Exchange {
-    received: Vec<u8>,
-    end: End,
-}
-
-impl Exchange {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.received).into_owned()
-    }
-
-    fn status(&self) -> Option<u16> {
-        self.text()
-            .strip_prefix("HTTP/1.1 ")?
-            .get(..3)?
-            .parse()
-            .ok()
-    }
-
-    fn header(&self, name: &str) -> Option<String> {
-        let text = self.text();
-        let (head, _) = text.split_once("\r\n\r\n")?;
-        head.lines().find_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            key.eq_ignore_ascii_case(name)
-                .then(|| value.trim().to_owned())
-        })
-    }
-
-    fn body(&self) -> String {
-        self.text()
-            .split_once("\r\n\r\n")
-            .map(|(_, body)| body.to_owned())
-            .unwrap_or_default()
-    }
 }
 
 /// Sends one create (its `client_reference` and `Idempotency-Key` given) on a fresh
 /// connection, then reads until EOF, a reset, or `patience`.
-async fn exchange(proxy: &Proxy, reference: &str, key: &str, patience: Duration) -> Exchange {
-    let mut stream = TcpStream::connect(proxy.base_url().trim_start_matches("http://"))
-        .await
-        .unwrap();
+async fn exchange(
+    proxy: &FaultProxy,
+    reference: &str,
+    key: &str,
+    patience: Duration,
+) -> RawExchange {
     let body = format!(
         r#"{{"recipient_username":"pandus","quantity":100,"client_reference":"{reference}"}}"#
     );
@@ -156,20 +48,7 @@ async fn exchange(proxy: &Proxy, reference: &str, key: &str, patience: Duration)
          idempotency-key: {key}\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
     );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut received = Vec::new();
-    let deadline = Instant::now() + patience;
-    let mut buf = [0; 4096];
-    let end = loop {
-        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
-            Err(_) => break End::TimedOut,
-            Ok(Ok(0)) => break End::Eof,
-            Ok(Ok(n)) => received.extend_from_slice(&buf[..n]),
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionReset => break End::Reset,
-            Ok(Err(e)) => panic!("unexpected read error {e}"),
-        }
-    };
-    Exchange { received, end }
+    raw_exchange(&proxy.base_url(), &request, patience).await
 }
 
 const PATIENT: Duration = Duration::from_secs(5);
@@ -289,22 +168,11 @@ async fn each_attempt_of_a_call_meets_the_planned_fault() {
 }
 
 #[tokio::test]
-async fn shutdown_waits_for_forwards_the_client_abandoned() {
-    let upstream = upstream(Duration::from_millis(300)).await;
-    let proxy = always(&upstream, Fault::DropResponse).await;
-    let seen = exchange(&proxy, "r1", "k1", Duration::from_millis(50)).await;
-    assert_eq!(seen.end, End::TimedOut);
-    assert_eq!(upstream.finished.load(Ordering::SeqCst), 0);
-    proxy.shutdown().await.unwrap();
-    assert_eq!(upstream.finished.load(Ordering::SeqCst), 1);
-}
-
-#[tokio::test]
 async fn an_unreachable_server_is_a_502_that_is_no_injected_fault() {
     let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let upstream = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let proxy = Proxy::start(ProxyConfig {
+    let proxy = FaultProxy::start(ProxyConfig {
         upstream,
         plan: FaultPlan::new(1, FaultRates::NONE),
         delay: DELAY,
@@ -329,6 +197,6 @@ async fn only_plain_http_upstreams_are_accepted() {
             delay: DELAY,
             retry_after_secs: 1,
         };
-        assert!(Proxy::start(config).await.is_err(), "{upstream}");
+        assert!(FaultProxy::start(config).await.is_err(), "{upstream}");
     }
 }

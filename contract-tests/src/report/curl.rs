@@ -1,8 +1,9 @@
 //! A `curl` command that sends an exchange's request again: the server from
 //! `$CONTRACT_BASE_URL`, every key from its variable, never its value.
 
-use crate::intercept::ProxiedRequest;
-use crate::report::secrets::{Secrets, Shown, is_credential};
+use test_proxy::{ProxiedRequest, is_credential};
+
+use crate::report::secrets::{Secrets, Shown};
 
 /// Request headers left out: per connection, or set by curl itself.
 const LEFT_OUT: [&str; 6] = [

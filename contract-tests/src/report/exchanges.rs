@@ -5,8 +5,9 @@
 use http::HeaderMap;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use test_proxy::is_credential;
 
-use crate::report::secrets::{Secrets, is_credential};
+use crate::report::secrets::Secrets;
 use crate::report::{Outcome, RunReport};
 
 /// One line, its fields in reading order.

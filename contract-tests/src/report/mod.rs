@@ -213,7 +213,7 @@ pub(crate) mod fixture {
     use super::*;
     use crate::config::{LiveConfig, Secret};
     use crate::failure::Clause;
-    use crate::intercept::{ProxiedRequest, ProxiedResponse};
+    use test_proxy::{ProxiedRequest, ProxiedResponse};
 
     pub(crate) const KEY: &str = "osk_report_fixture_key";
 

@@ -5,21 +5,8 @@
 
 use std::fmt;
 
-use http::HeaderName;
-
 use crate::config::{API_KEY_2_ENV, API_KEY_ENV, LiveConfig, RATE_LIMIT_KEY_ENV, Secret};
 use crate::live::{INVALID_BEARER, NOT_BEARER};
-
-/// Headers whose values are credentials.
-pub fn is_credential(name: &HeaderName) -> bool {
-    [
-        http::header::AUTHORIZATION,
-        http::header::PROXY_AUTHORIZATION,
-        http::header::COOKIE,
-        http::header::SET_COOKIE,
-    ]
-    .contains(name)
-}
 
 /// How a credential header's value may be shown.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use httpmock::HttpMockRequest;
+use test_proxy::{ProxiedResponse, Verdict};
 use theopenmoney::types::Order;
 use theopenmoney::{Envelope, NewPremiumOrder, NewStarsOrder, PremiumMonths};
 use theopenmoney_mock::MockServerExt;
@@ -15,7 +16,7 @@ use theopenmoney_mock::MockServerExt;
 use super::super::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
-use crate::intercept::{Attempts, Fault, FaultOnce};
+use crate::intercept::{Attempts, FaultOnce};
 use crate::mock_server::MockRig;
 use crate::runtime::block_on;
 use crate::sdk_client::{EXAMPLE_ORDER_ID, quick_retries};
@@ -48,18 +49,31 @@ fn carries(attempts: &Attempts) -> impl Fn(&HttpMockRequest) -> bool + Send + Sy
     }
 }
 
+/// The faults of the first attempt, each with what it is called in a failure.
+fn faults() -> [(&'static str, Verdict); 3] {
+    let server_error = ProxiedResponse::json(
+        500,
+        &serde_json::json!({
+            "ok": false,
+            "error_code": "INTERNAL_ERROR",
+            "error_message": "injected by the contract suite",
+            "data": null
+        }),
+    );
+    [
+        ("ServerError", Verdict::Respond(server_error)),
+        ("DropConnection", Verdict::Drop),
+        ("Stall", Verdict::Stall(STALL)),
+    ]
+}
+
 pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
-    let faults = [
-        Fault::ServerError,
-        Fault::DropConnection,
-        Fault::Stall(STALL),
-    ];
     for operation in ["create_stars_order", "create_premium_order", "cancel_order"] {
-        for fault in faults {
+        for (fault, verdict) in faults() {
             let attempts = Attempts::default();
             let rig = MockRig::start_with(
                 &ctx.run,
-                Arc::new(FaultOnce::new(operation, fault, attempts.clone())),
+                Arc::new(FaultOnce::new(operation, verdict, attempts.clone())),
             );
             let client = rig.client_with(quick_retries(3), ATTEMPT_TIMEOUT);
             let order_type = if operation == "create_premium_order" {
@@ -106,7 +120,7 @@ pub(crate) fn retries_carry_the_same_key(ctx: &MockCtx) -> ClauseResult {
                 }
             });
             let first = first_key(&attempts);
-            let what = format!("after {fault:?} on the first attempt (key {first:?})");
+            let what = format!("after {fault} on the first attempt (key {first:?})");
             let done = result.map_err(|e| {
                 CLAUSE.fail(
                     operation,
