@@ -1,67 +1,13 @@
 //! The clauses, each a named test of the harness, per mode. `README.md` lists them as a table
 //! of clause → test → modes; `tests/contract.rs` runs the ones of the current mode.
 
-use std::sync::Arc;
+mod clause_test;
+mod live;
+mod mock;
 
+pub use self::clause_test::{ClauseTest, MockCtx, Needs, Runner};
 use crate::failure::ClauseResult;
 use crate::live::Live;
-use crate::run::RunState;
-
-pub mod live;
-pub mod mock;
-
-/// What a mock-mode clause gets.
-#[derive(Debug, Clone)]
-pub struct MockCtx {
-    /// The run.
-    pub run: Arc<RunState>,
-    /// Cases per property.
-    pub cases: u32,
-}
-
-/// How a clause runs.
-#[derive(Debug, Clone, Copy)]
-pub enum Runner {
-    /// Client side, against httpmock.
-    Mock(fn(&MockCtx) -> ClauseResult),
-    /// Server side, against the live target.
-    Live(fn(&Live) -> ClauseResult),
-}
-
-/// What a live clause needs beyond the primary key; without it the test is reported ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Needs {
-    /// Nothing more.
-    Nothing,
-    /// `CONTRACT_API_KEY_2`.
-    SecondKey,
-    /// `CONTRACT_RATE_LIMIT_API_KEY`.
-    RateLimitKey,
-}
-
-impl Needs {
-    /// Why the test cannot run under `config`, if it cannot.
-    pub fn missing(self, config: &crate::config::LiveConfig) -> Option<&'static str> {
-        match self {
-            Self::SecondKey if config.api_key_2.is_none() => Some("needs CONTRACT_API_KEY_2"),
-            Self::RateLimitKey if config.rate_limit_key.is_none() => {
-                Some("opt-in: needs CONTRACT_RATE_LIMIT_API_KEY")
-            }
-            _ => None,
-        }
-    }
-}
-
-/// A named clause test.
-#[derive(Debug, Clone, Copy)]
-pub struct ClauseTest {
-    /// The test's name, e.g. `error_codes::not_found_404`.
-    pub name: &'static str,
-    /// How it runs.
-    pub runner: Runner,
-    /// What it needs.
-    pub needs: Needs,
-}
 
 /// The tests of mock mode.
 pub fn mock_tests() -> Vec<ClauseTest> {

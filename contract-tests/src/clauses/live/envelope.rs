@@ -1,7 +1,7 @@
 //! Envelope, server side: every operation's success validates strictly against its schema,
 //! and its errors have the error envelope with a JSON content type.
 
-use super::{UNKNOWN_ORDER_ID, example, make_order};
+use super::requests::{UNKNOWN_ORDER_ID, example, make_order};
 use crate::envelope::{ENVELOPE, check, check_error, check_success};
 use crate::failure::ClauseResult;
 use crate::live::{Auth, Live, Raw};

@@ -4,9 +4,10 @@
 //! rule (a message that does not name the field is a note: free text is not contract); 429
 //! with `Retry-After` on every operation once a key is throttled.
 
-use super::{
-    UNKNOWN_ORDER_ID, data, encode, example, expect, fresh_key, make_order, premium_body,
-    second_key, stars_body,
+use super::expect::{data, expect};
+use super::requests::{
+    Made, UNKNOWN_ORDER_ID, encode, example, fresh_key, make_order, premium_body, second_key,
+    stars_body,
 };
 use crate::envelope::WireResponse;
 use crate::failure::{Clause, ClauseResult};
@@ -385,8 +386,8 @@ pub(crate) fn rate_limited_429(live: &Live) -> ClauseResult {
                 format!("{MAX_PROBES} requests with the rate-limited key never got a 429"),
             )
         })?;
-        let made = super::Made {
-            id: super::UNKNOWN_ORDER_ID,
+        let made = Made {
+            id: UNKNOWN_ORDER_ID,
             memo: "CT-THROTTLED".to_owned(),
             reference: live.run.reference("429"),
             response: throttled.clone(),

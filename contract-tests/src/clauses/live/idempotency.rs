@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use futures_util::future::join_all;
 use serde_json::Value;
 
-use super::{data, expect, fresh_key, make_order, premium_body, stars_body};
+use super::expect::{data, expect};
+use super::requests::{fresh_key, make_order, premium_body, stars_body};
 use crate::failure::{Clause, ClauseFailure, ClauseResult};
 use crate::live::{Auth, Live, Raw};
 use crate::runtime::block_on;

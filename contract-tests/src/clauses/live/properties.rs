@@ -6,8 +6,8 @@
 use proptest::prelude::*;
 use theopenmoney::{NewPremiumOrder, NewStarsOrder, PremiumMonths};
 
-use super::encode;
 use super::error_codes::rejected_as_invalid;
+use super::requests::encode;
 use crate::failure::{Clause, ClauseResult};
 use crate::live::{Live, Raw};
 use crate::property::check;

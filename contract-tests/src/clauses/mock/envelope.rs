@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::super::MockCtx;
+use crate::clauses::MockCtx;
 use crate::envelope::{ENVELOPE, WireResponse, check};
 use crate::failure::ClauseResult;
 use crate::fixtures;

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use super::super::MockCtx;
 use super::envelope::concrete;
+use crate::clauses::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
 use crate::mock_server::{Answer, MockRig};

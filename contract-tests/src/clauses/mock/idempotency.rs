@@ -13,7 +13,7 @@ use theopenmoney::types::Order;
 use theopenmoney::{Envelope, NewPremiumOrder, NewStarsOrder, PremiumMonths};
 use theopenmoney_mock::MockServerExt;
 
-use super::super::MockCtx;
+use crate::clauses::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
 use crate::intercept::{Attempts, FaultOnce};

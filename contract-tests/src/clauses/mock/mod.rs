@@ -7,7 +7,7 @@ mod idempotency;
 mod properties;
 mod snapshots;
 
-use super::{ClauseTest, Needs, Runner};
+use super::clause_test::{ClauseTest, Needs, Runner};
 
 pub(crate) fn tests() -> Vec<ClauseTest> {
     let t = |name, run| ClauseTest {

@@ -17,7 +17,7 @@ use theopenmoney::{
 };
 use theopenmoney_mock::MockServerExt;
 
-use super::super::MockCtx;
+use crate::clauses::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
 use crate::mock_server::MockRig;

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::super::MockCtx;
+use crate::clauses::MockCtx;
 use crate::failure::{Clause, ClauseResult};
 use crate::fixtures;
 use crate::mock_server::{Answer, MockRig};
