@@ -9,6 +9,7 @@
 #[allow(missing_docs, missing_debug_implementations, unused_imports, clippy::all, rust_2018_idioms)]
 
 pub mod budget;
+mod case_log;
 pub mod clauses;
 pub mod config;
 pub mod coverage;

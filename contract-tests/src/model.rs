@@ -13,9 +13,9 @@ use theopenmoney::{
     Client, ErrorCode, IdempotencyKey, NewStarsOrder, OrderQuery, OrderStatus, PageRequest,
 };
 
+use crate::case_log::CaseDigest;
 use crate::failure::{Clause, ClauseFailure, ClauseResult};
 use crate::live::Live;
-use crate::property::CaseDigest;
 use crate::run::RunState;
 use crate::runtime::block_on;
 

@@ -10,6 +10,7 @@ use std::time::Instant;
 use proptest::strategy::Strategy;
 use proptest::test_runner::{TestCaseError, TestError, TestRunner};
 
+use crate::case_log::CaseDigest;
 use crate::failure::{ClauseFailure, ClauseResult};
 use crate::run::RunState;
 
@@ -19,55 +20,6 @@ pub fn speed_line(name: &str, cases: u32, seconds: f64) -> String {
         "{name}: {cases} cases in {seconds:.2} s ({:.0} cases/s)",
         f64::from(cases) / seconds.max(1e-9)
     )
-}
-
-/// What a property generated: the inputs it tried (cases and shrinking steps) and a digest of
-/// them, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseLog {
-    /// The property, e.g. `properties::valid_orders_round_trip [live]`.
-    pub property: String,
-    /// Inputs tried.
-    pub inputs: u32,
-    /// FNV-1a of their `Debug` text, run tag replaced: the same seed gives the same digest.
-    pub digest: u64,
-}
-
-/// Accumulates a [`CaseLog`]. FNV-1a, because std's hasher may change between releases.
-#[derive(Debug, Clone)]
-pub struct CaseDigest {
-    inputs: u32,
-    hash: u64,
-}
-
-impl Default for CaseDigest {
-    fn default() -> Self {
-        Self {
-            inputs: 0,
-            hash: 0xcbf2_9ce4_8422_2325,
-        }
-    }
-}
-
-impl CaseDigest {
-    /// Adds one input, as text.
-    pub fn add(&mut self, input: &str) {
-        self.inputs += 1;
-        // A separator, so ("ab", "c") and ("a", "bc") differ.
-        for byte in input.bytes().chain([0xff]) {
-            self.hash ^= u64::from(byte);
-            self.hash = self.hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    /// The log of `property`.
-    pub fn finish(self, property: &str) -> CaseLog {
-        CaseLog {
-            property: property.to_owned(),
-            inputs: self.inputs,
-            digest: self.hash,
-        }
-    }
 }
 
 /// Runs `test` on `cases` inputs from `strategy`, generated from the run's seed.
@@ -122,6 +74,7 @@ mod tests {
 
     use super::*;
     use crate::budget::Budget;
+    use crate::case_log::CaseLog;
 
     fn inputs_of(seed: u64) -> (CaseLog, Vec<u32>) {
         let run = RunState::new("mock", Budget::unlimited()).with_seed(seed);

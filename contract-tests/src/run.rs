@@ -8,9 +8,9 @@ use std::time::Instant;
 use http::HeaderValue;
 
 use crate::budget::Budget;
+use crate::case_log::CaseLog;
 use crate::coverage::Coverage;
 use crate::notes::Notes;
-use crate::property::CaseLog;
 
 /// An order the run created, with the `Authorization` it was created under.
 #[derive(Debug, Clone)]
