@@ -17,7 +17,9 @@ use crate::config::{LiveConfig, Mode, REPORT_DIR_ENV, SEED_ENV, fresh_seed, seed
 use crate::intercept::Passthrough;
 use crate::live::{Live, cancel_created};
 use crate::report::secrets::Secrets;
-use crate::report::{Cleanup, FailureRecord, Outcome, RunReport, TestRecord};
+use crate::report::{
+    Cleanup, FailureRecord, Outcome, RunReport, TestRecord, write as write_reports,
+};
 use crate::run::RunState;
 use crate::runtime::block_on;
 use crate::skips;
@@ -283,7 +285,7 @@ pub fn main() -> ExitCode {
     };
     let mut ok = !conclusion.has_failed() && report.passed();
     if let Some(dir) = report_dir(&mode) {
-        match report.write(&dir, &secrets) {
+        match write_reports(&report, &dir, &secrets) {
             Ok(paths) => {
                 let names: Vec<String> = paths
                     .into_iter()

@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use test_proxy::is_credential;
 
+use crate::report::run_report::{Outcome, RunReport};
 use crate::report::secrets::Secrets;
-use crate::report::{Outcome, RunReport};
 
 /// One line, its fields in reading order.
 #[derive(Serialize)]

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::config::SEED_ENV;
+use crate::report::run_report::{Outcome, RunReport, Tally, TestRecord};
 use crate::report::secrets::Secrets;
-use crate::report::{Outcome, RunReport, Tally, TestRecord};
 
 /// Whether XML 1.0 allows `c` at all.
 fn allowed(c: char) -> bool {

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::config::SEED_ENV;
+use crate::report::run_report::{Outcome, RunReport, Tally, TestRecord};
 use crate::report::secrets::Secrets;
-use crate::report::{Outcome, RunReport, Tally, TestRecord};
 
 /// The longest text a table cell shows; the whole text is further down.
 const CELL: usize = 240;
