@@ -131,7 +131,7 @@ async fn main() -> std::process::ExitCode {
         inner,
         requests: AtomicU64::new(0),
     });
-    let run = Arc::new(RunState::new("broken-server", Budget::unlimited()));
+    let run = Arc::new(RunState::new(Budget::unlimited()));
     let proxy = match RecordingProxy::start(sandbox.base_url(), run, counted).await {
         Ok(proxy) => proxy,
         Err(e) => {

@@ -30,7 +30,7 @@ impl Budget {
     }
 
     /// Takes one request from the budget; `false` when it is spent.
-    pub fn try_take(&self) -> bool {
+    pub(crate) fn try_take(&self) -> bool {
         let taken = self
             .sent
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |sent| {
@@ -47,17 +47,17 @@ impl Budget {
     }
 
     /// Requests sent so far.
-    pub fn sent(&self) -> u32 {
+    pub(crate) fn sent(&self) -> u32 {
         self.sent.load(Ordering::SeqCst)
     }
 
     /// Requests refused because the budget was spent.
-    pub fn refused(&self) -> u32 {
+    pub(crate) fn refused(&self) -> u32 {
         self.refused.load(Ordering::SeqCst)
     }
 
     /// The limit, if any.
-    pub fn limit(&self) -> Option<u32> {
+    pub(crate) fn limit(&self) -> Option<u32> {
         self.limit
     }
 }

@@ -5,7 +5,7 @@
 /// What a property generated: the inputs it tried (cases and shrinking steps) and a digest of
 /// them, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseLog {
+pub(crate) struct CaseLog {
     /// The property, e.g. `properties::valid_orders_round_trip [live]`.
     pub property: String,
     /// Inputs tried.
@@ -16,7 +16,7 @@ pub struct CaseLog {
 
 /// Accumulates a [`CaseLog`]. FNV-1a, because std's hasher may change between releases.
 #[derive(Debug, Clone)]
-pub struct CaseDigest {
+pub(crate) struct CaseDigest {
     inputs: u32,
     hash: u64,
 }
@@ -32,7 +32,7 @@ impl Default for CaseDigest {
 
 impl CaseDigest {
     /// Adds one input, as text.
-    pub fn add(&mut self, input: &str) {
+    pub(crate) fn add(&mut self, input: &str) {
         self.inputs += 1;
         // A separator, so ("ab", "c") and ("a", "bc") differ.
         for byte in input.bytes().chain([0xff]) {
@@ -42,7 +42,7 @@ impl CaseDigest {
     }
 
     /// The log of `property`.
-    pub fn finish(self, property: &str) -> CaseLog {
+    pub(crate) fn finish(self, property: &str) -> CaseLog {
         CaseLog {
             property: property.to_owned(),
             inputs: self.inputs,

@@ -4,32 +4,32 @@
 use std::fmt;
 
 /// The live target's base URL (host only, as the sdk takes it).
-pub const BASE_URL_ENV: &str = "CONTRACT_BASE_URL";
+pub(crate) const BASE_URL_ENV: &str = "CONTRACT_BASE_URL";
 /// The partner key for the live target.
-pub const API_KEY_ENV: &str = "CONTRACT_API_KEY";
+pub(crate) const API_KEY_ENV: &str = "CONTRACT_API_KEY";
 /// A second partner's key, for the cross-partner clauses.
-pub const API_KEY_2_ENV: &str = "CONTRACT_API_KEY_2";
+pub(crate) const API_KEY_2_ENV: &str = "CONTRACT_API_KEY_2";
 /// A key with a tiny rate limit: when set, the 429 clause runs (opt-in on staging).
-pub const RATE_LIMIT_KEY_ENV: &str = "CONTRACT_RATE_LIMIT_API_KEY";
+pub(crate) const RATE_LIMIT_KEY_ENV: &str = "CONTRACT_RATE_LIMIT_API_KEY";
 /// `1` allows the production host.
-pub const ALLOW_PRODUCTION_ENV: &str = "CONTRACT_ALLOW_PRODUCTION";
+pub(crate) const ALLOW_PRODUCTION_ENV: &str = "CONTRACT_ALLOW_PRODUCTION";
 /// Most requests one live run may send (default [`DEFAULT_REQUEST_BUDGET`]).
-pub const REQUEST_BUDGET_ENV: &str = "CONTRACT_REQUEST_BUDGET";
+pub(crate) const REQUEST_BUDGET_ENV: &str = "CONTRACT_REQUEST_BUDGET";
 /// proptest's own variable: cases per property.
-pub const PROPTEST_CASES_ENV: &str = "PROPTEST_CASES";
+pub(crate) const PROPTEST_CASES_ENV: &str = "PROPTEST_CASES";
 /// The seed of the generated cases: a run with the same seed generates the same cases.
-pub const SEED_ENV: &str = "CONTRACT_SEED";
+pub(crate) const SEED_ENV: &str = "CONTRACT_SEED";
 /// Where a run writes `junit.xml`, `summary.md` and `exchanges.jsonl`.
-pub const REPORT_DIR_ENV: &str = "CONTRACT_REPORT_DIR";
+pub(crate) const REPORT_DIR_ENV: &str = "CONTRACT_REPORT_DIR";
 
 /// The production API's host.
-pub const PRODUCTION_HOST: &str = "api.theopenmoney.info";
+pub(crate) const PRODUCTION_HOST: &str = "api.theopenmoney.info";
 /// Requests one live run may send unless configured.
-pub const DEFAULT_REQUEST_BUDGET: u32 = 400;
+pub(crate) const DEFAULT_REQUEST_BUDGET: u32 = 400;
 /// Cases per property in mock mode.
-pub const MOCK_PROPTEST_CASES: u32 = 256;
+pub(crate) const MOCK_PROPTEST_CASES: u32 = 256;
 /// Cases per property in live mode: few, to be gentle with a shared server.
-pub const LIVE_PROPTEST_CASES: u32 = 6;
+pub(crate) const LIVE_PROPTEST_CASES: u32 = 6;
 
 /// A secret that never prints.
 #[derive(Clone, PartialEq, Eq)]
@@ -42,7 +42,7 @@ impl Secret {
     }
 
     /// The secret itself, to send.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -72,7 +72,7 @@ pub struct LiveConfig {
 
 /// The mode of a run.
 #[derive(Debug, Clone)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Client side: the sdk against httpmock.
     Mock {
         /// Cases per property.
@@ -84,7 +84,7 @@ pub enum Mode {
 
 impl Mode {
     /// The mode's name in reports: `mock` or `live`.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Self::Mock { .. } => "mock",
             Self::Live(_) => "live",
@@ -92,7 +92,7 @@ impl Mode {
     }
 
     /// Cases per property.
-    pub fn proptest_cases(&self) -> u32 {
+    pub(crate) fn proptest_cases(&self) -> u32 {
         match self {
             Self::Mock { proptest_cases } => *proptest_cases,
             Self::Live(live) => live.proptest_cases,
@@ -100,12 +100,12 @@ impl Mode {
     }
 
     /// The mode the environment asks for.
-    pub fn from_env() -> Result<Self, String> {
+    pub(crate) fn from_env() -> Result<Self, String> {
         Self::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
     }
 
     /// The mode the variables returned by `var` ask for.
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub(crate) fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let cases = |default| match var(PROPTEST_CASES_ENV) {
             Some(v) => v
                 .parse::<u32>()
@@ -160,7 +160,7 @@ impl Mode {
 }
 
 /// The seed `var` asks for (`CONTRACT_SEED`), or `None` for a fresh one.
-pub fn seed_from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Option<u64>, String> {
+pub(crate) fn seed_from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Option<u64>, String> {
     var(SEED_ENV)
         .map(|v| {
             v.trim()
@@ -171,7 +171,7 @@ pub fn seed_from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Option<u64
 }
 
 /// A seed for a run that was not given one.
-pub fn fresh_seed() -> u64 {
+pub(crate) fn fresh_seed() -> u64 {
     // The high half of a random UUID: printable, replayable, never the same twice in practice.
     u64::try_from(uuid::Uuid::new_v4().as_u128() >> 64).expect("64 bits")
 }

@@ -11,18 +11,17 @@ use crate::skips::Skip;
 use crate::spec::{Spec, Status};
 
 /// (operation, status, error code or `-`).
-pub type Triple = (String, Status, String);
+pub(crate) type Triple = (String, Status, String);
 
 /// The responses seen, counted per triple.
 #[derive(Debug, Default)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     seen: Mutex<BTreeMap<Triple, u32>>,
 }
 
 /// One row of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    /// The triple.
+pub(crate) struct Row {
     pub triple: Triple,
     /// Whether the spec documents it.
     pub documented: bool,
@@ -34,14 +33,14 @@ pub struct Row {
 
 impl Row {
     /// A documented triple neither exercised nor skipped.
-    pub fn is_missing(&self) -> bool {
+    pub(crate) fn is_missing(&self) -> bool {
         self.documented && self.hits == 0 && self.skipped.is_none()
     }
 }
 
 /// The coverage of one run.
 #[derive(Debug, Clone)]
-pub struct Report {
+pub(crate) struct Report {
     /// `mock` or `live`.
     pub mode: String,
     /// Documented triples first, in the spec's order, then undocumented ones seen.
@@ -50,7 +49,7 @@ pub struct Report {
 
 impl Coverage {
     /// Records one response.
-    pub fn record(&self, operation: &str, status: Status, code: &str) {
+    pub(crate) fn record(&self, operation: &str, status: Status, code: &str) {
         let key = (operation.to_owned(), status, code.to_owned());
         *self
             .seen
@@ -60,19 +59,8 @@ impl Coverage {
             .or_default() += 1;
     }
 
-    /// How often a triple was seen.
-    pub fn hits(&self, operation: &str, status: Status, code: &str) -> u32 {
-        let key = (operation.to_owned(), status, code.to_owned());
-        self.seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .copied()
-            .unwrap_or(0)
-    }
-
     /// The report for this run.
-    pub fn report(&self, mode: &str, spec: &Spec, skips: &[Skip]) -> Report {
+    pub(crate) fn report(&self, mode: &str, spec: &Spec, skips: &[Skip]) -> Report {
         let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let documented = spec.documented_triples();
         let mut rows: Vec<Row> = documented
@@ -106,12 +94,12 @@ impl Coverage {
 
 impl Report {
     /// Documented triples neither exercised nor skipped.
-    pub fn missing(&self) -> Vec<&Row> {
+    pub(crate) fn missing(&self) -> Vec<&Row> {
         self.rows.iter().filter(|r| r.is_missing()).collect()
     }
 
     /// The report as a Markdown table with a summary line.
-    pub fn markdown(&self) -> String {
+    pub(crate) fn markdown(&self) -> String {
         let mut out = format!(
             "Contract coverage, {} mode: operation x status x error code\n\n\
              | operation | status | error code | exercised | note |\n|---|---|---|---|---|\n",

@@ -9,14 +9,12 @@ use crate::schema::{error_schema, success_schema};
 use crate::spec::{Status, spec};
 
 /// The envelope clause.
-pub const ENVELOPE: Clause = Clause("envelope");
+pub(crate) const ENVELOPE: Clause = Clause("envelope");
 
 /// A response as a clause sees it.
 #[derive(Debug, Clone)]
-pub struct WireResponse {
-    /// The status.
+pub(crate) struct WireResponse {
     pub status: u16,
-    /// The headers.
     pub headers: http::HeaderMap,
     /// The raw body.
     pub body: bytes::Bytes,
@@ -24,17 +22,17 @@ pub struct WireResponse {
 
 impl WireResponse {
     /// The body as JSON (`Null` when it is not JSON).
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
 
     /// A header as text.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The `error_code`, when the body has a string one.
-    pub fn error_code(&self) -> Option<String> {
+    pub(crate) fn error_code(&self) -> Option<String> {
         self.json()
             .get("error_code")
             .and_then(Value::as_str)
@@ -42,7 +40,7 @@ impl WireResponse {
     }
 
     /// A short description for failure messages: status and the body's start.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let body = String::from_utf8_lossy(&self.body);
         let body: String = body.chars().take(300).collect();
         format!("{} {body}", self.status)
@@ -60,7 +58,7 @@ fn is_json(response: &WireResponse) -> bool {
 }
 
 /// Checks a response of `operation`, success or error, against the envelope clause.
-pub fn check(operation: &str, response: &WireResponse) -> ClauseResult {
+pub(crate) fn check(operation: &str, response: &WireResponse) -> ClauseResult {
     if (200..300).contains(&response.status) {
         check_success(operation, response)
     } else {
@@ -69,7 +67,7 @@ pub fn check(operation: &str, response: &WireResponse) -> ClauseResult {
 }
 
 /// Checks a success response.
-pub fn check_success(operation: &str, response: &WireResponse) -> ClauseResult {
+pub(crate) fn check_success(operation: &str, response: &WireResponse) -> ClauseResult {
     let op = spec().operation(operation);
     ENVELOPE.ensure(
         op.response(Status::Exact(response.status)).is_some(),
@@ -101,7 +99,7 @@ pub fn check_success(operation: &str, response: &WireResponse) -> ClauseResult {
 }
 
 /// Checks an error response.
-pub fn check_error(operation: &str, response: &WireResponse) -> ClauseResult {
+pub(crate) fn check_error(operation: &str, response: &WireResponse) -> ClauseResult {
     let op = spec().operation(operation);
     let status = Status::documented_for(op, response.status);
     ENVELOPE.ensure(op.response(status).is_some(), operation, || {

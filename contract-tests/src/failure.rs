@@ -31,11 +31,15 @@ pub type ClauseResult = Result<(), ClauseFailure>;
 
 /// A clause's name, to build its failures with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Clause(pub &'static str);
+pub(crate) struct Clause(pub(crate) &'static str);
 
 impl Clause {
     /// A failure of this clause.
-    pub fn fail(self, operation: impl Into<String>, seen: impl Into<String>) -> ClauseFailure {
+    pub(crate) fn fail(
+        self,
+        operation: impl Into<String>,
+        seen: impl Into<String>,
+    ) -> ClauseFailure {
         ClauseFailure {
             clause: self.0,
             operation: operation.into(),
@@ -44,7 +48,7 @@ impl Clause {
     }
 
     /// `Ok` when `holds`, else a failure saying what was seen.
-    pub fn ensure(
+    pub(crate) fn ensure(
         self,
         holds: bool,
         operation: &str,

@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use crate::sdk_client::{EXAMPLE_MEMO, EXAMPLE_ORDER_ID, EXAMPLE_REFERENCE, EXAMPLE_USERNAME};
 
 /// The TON address of the spec's example.
-pub const EXAMPLE_ADDRESS: &str = "UQBFJTkJ5hZdH7i6rWQTnm43zn6h2dPBV9lFZ2e98WvWABy_";
+pub(crate) const EXAMPLE_ADDRESS: &str = "UQBFJTkJ5hZdH7i6rWQTnm43zn6h2dPBV9lFZ2e98WvWABy_";
 
 /// A JSON number kept digit for digit (`json!(0.000000001)` would go through an f64).
-pub fn exact(digits: &str) -> Value {
+pub(crate) fn exact(digits: &str) -> Value {
     serde_json::from_str(digits).expect("a JSON number")
 }
 
@@ -20,7 +20,7 @@ fn timestamp(offset_minutes: i64) -> String {
 }
 
 /// An order like the spec's example, with the given type and status.
-pub fn order(order_type: &str, status: &str) -> Value {
+pub(crate) fn order(order_type: &str, status: &str) -> Value {
     let mut order = json!({
         "id": EXAMPLE_ORDER_ID,
         "status": status,
@@ -44,7 +44,7 @@ pub fn order(order_type: &str, status: &str) -> Value {
 }
 
 /// The `data` of a success of `operation`.
-pub fn success_data(operation: &str) -> Value {
+pub(crate) fn success_data(operation: &str) -> Value {
     match operation {
         "create_stars_order" | "get_order" | "get_order_by_memo" => {
             order("stars", "pending_payment")
@@ -92,18 +92,18 @@ pub fn success_data(operation: &str) -> Value {
 }
 
 /// A success envelope around `data`.
-pub fn success(data: Value) -> Value {
+pub(crate) fn success(data: Value) -> Value {
     json!({"ok": true, "data": data})
 }
 
 /// An error envelope.
-pub fn error(code: &str, message: &str) -> Value {
+pub(crate) fn error(code: &str, message: &str) -> Value {
     json!({"ok": false, "error_code": code, "error_message": message, "data": null})
 }
 
 /// The same body with additions a server may legitimately make: a new field next to every
 /// field, and a new value of the open enums.
-pub fn with_additions(body: &Value) -> Value {
+pub(crate) fn with_additions(body: &Value) -> Value {
     fn add(value: &mut Value) {
         match value {
             Value::Object(map) => {

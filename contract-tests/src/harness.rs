@@ -1,7 +1,7 @@
 //! The suite's harness (`tests/contract.rs`): picks the mode from the environment, runs that
 //! mode's clauses as named tests (libtest-compatible output and flags) with cases generated
 //! from one seed, then cancels what a live run created, checks the coverage, and writes the
-//! reports (`junit.xml`, `summary.md`, `exchanges.jsonl`; see [`crate::report`]).
+//! reports (`junit.xml`, `summary.md`, `exchanges.jsonl`; see `report/`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -16,9 +16,8 @@ use crate::clauses::{ClauseTest, MockCtx, Runner, live_tests, mock_tests};
 use crate::config::{LiveConfig, Mode, REPORT_DIR_ENV, SEED_ENV, fresh_seed, seed_from_vars};
 use crate::intercept::Passthrough;
 use crate::live::{Live, cancel_created};
-use crate::report::secrets::Secrets;
 use crate::report::{
-    Cleanup, FailureRecord, Outcome, RunReport, TestRecord, write as write_reports,
+    Cleanup, FailureRecord, Outcome, RunReport, Secrets, TestRecord, write as write_reports,
 };
 use crate::run::RunState;
 use crate::runtime::block_on;
@@ -26,7 +25,7 @@ use crate::skips;
 use crate::spec::spec;
 
 /// Where reports go: `$CARGO_TARGET_DIR`, or the workspace's `target/`.
-pub fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
@@ -35,7 +34,7 @@ pub fn target_dir() -> PathBuf {
 /// Where a run writes `junit.xml`, `summary.md` and `exchanges.jsonl`, if anywhere: always in
 /// live mode (`$CONTRACT_REPORT_DIR`, default `<target dir>/contract`), in mock mode only when
 /// `CONTRACT_REPORT_DIR` asks for it.
-pub fn report_dir(mode: &Mode) -> Option<PathBuf> {
+pub(crate) fn report_dir(mode: &Mode) -> Option<PathBuf> {
     let asked = std::env::var_os(REPORT_DIR_ENV)
         .filter(|d| !d.is_empty())
         .map(PathBuf::from);
@@ -114,7 +113,7 @@ pub fn main() -> ExitCode {
             Secrets::of(live),
         ),
     };
-    let run = Arc::new(RunState::new(mode.name(), budget).with_seed(seed));
+    let run = Arc::new(RunState::new(budget).with_seed(seed));
     if !args.list {
         println!(
             "contract suite, {} mode: seed {seed} (replay the generated cases with {SEED_ENV}={seed})",

@@ -4,33 +4,29 @@
 //! generated httpmock helpers; live mode checks a server at `CONTRACT_BASE_URL`. Both run the
 //! same harness (`tests/contract.rs`), whose clauses live in [`clauses`].
 
-/// Typed httpmock helpers generated from `openapi/theopenmoney.yaml` by `cargo xtask codegen`.
-#[rustfmt::skip]
-#[allow(missing_docs, missing_debug_implementations, unused_imports, clippy::all, rust_2018_idioms)]
-
 pub mod budget;
 mod case_log;
 pub mod clauses;
 pub mod config;
-pub mod coverage;
-pub mod envelope;
+mod coverage;
+mod envelope;
 pub mod failure;
-pub mod fixtures;
+mod fixtures;
 pub mod harness;
 pub mod intercept;
 pub mod live;
-pub mod mock_server;
-pub mod model;
-pub mod notes;
-pub mod property;
+mod mock_server;
+mod model;
+mod notes;
+mod property;
 pub mod proxy;
-pub mod redact;
-pub mod report;
+mod redact;
+mod report;
 pub mod rewrite;
 pub mod run;
 pub mod runtime;
-pub mod schema;
-pub mod sdk_client;
-pub mod skips;
-pub mod spec;
-pub mod strategies;
+mod schema;
+mod sdk_client;
+mod skips;
+mod spec;
+mod strategies;

@@ -17,13 +17,13 @@ use crate::run::RunState;
 const MAX_HONOURED_RETRY_AFTER: Duration = Duration::from_secs(20);
 
 /// The bearer [`Auth::Invalid`] sends: no server issued it, so reports may show it.
-pub const INVALID_BEARER: &str = "osk_contract_suite_not_a_key";
+pub(crate) const INVALID_BEARER: &str = "osk_contract_suite_not_a_key";
 /// The `Authorization` [`Auth::NotBearer`] sends (`osk:nope`): reports may show it.
-pub const NOT_BEARER: &str = "Basic b3NrOm5vcGU=";
+pub(crate) const NOT_BEARER: &str = "Basic b3NrOm5vcGU=";
 
 /// Which key a raw request carries.
 #[derive(Debug, Clone)]
-pub enum Auth {
+pub(crate) enum Auth {
     /// `CONTRACT_API_KEY`.
     Primary,
     /// A given key.
@@ -41,15 +41,14 @@ pub enum Auth {
 pub struct Live {
     /// The run.
     pub run: Arc<RunState>,
-    /// The settings.
-    pub config: LiveConfig,
+    pub(crate) config: LiveConfig,
     proxy: RecordingProxy,
     raw: reqwest::Client,
 }
 
 /// A raw request.
 #[derive(Debug, Clone)]
-pub struct Raw {
+pub(crate) struct Raw {
     method: http::Method,
     path: String,
     auth: Auth,
@@ -60,12 +59,12 @@ pub struct Raw {
 
 impl Raw {
     /// A `GET` of `path` (with its query) under the primary key.
-    pub fn get(path: impl Into<String>) -> Self {
+    pub(crate) fn get(path: impl Into<String>) -> Self {
         Self::new(http::Method::GET, path)
     }
 
     /// A `POST` of `path` under the primary key.
-    pub fn post(path: impl Into<String>) -> Self {
+    pub(crate) fn post(path: impl Into<String>) -> Self {
         Self::new(http::Method::POST, path)
     }
 
@@ -82,28 +81,28 @@ impl Raw {
 
     /// Sends it under `auth`.
     #[must_use]
-    pub fn auth(mut self, auth: Auth) -> Self {
+    pub(crate) fn auth(mut self, auth: Auth) -> Self {
         self.auth = auth;
         self
     }
 
     /// Sends it with `Idempotency-Key: key`.
     #[must_use]
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+    pub(crate) fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
         self
     }
 
     /// Sends `body` as JSON.
     #[must_use]
-    pub fn json(mut self, body: Value) -> Self {
+    pub(crate) fn json(mut self, body: Value) -> Self {
         self.body = Some(body);
         self
     }
 
     /// Returns a `429` as it is instead of waiting it out (the rate-limit clause).
     #[must_use]
-    pub fn keep_429(mut self) -> Self {
+    pub(crate) fn keep_429(mut self) -> Self {
         self.honour_429 = false;
         self
     }
@@ -132,17 +131,17 @@ impl Live {
     }
 
     /// The proxy's base URL.
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         self.proxy.base_url()
     }
 
     /// Every exchange through this target's proxy so far (credentials marked sensitive).
-    pub fn exchanges(&self) -> Vec<Exchange> {
+    pub(crate) fn exchanges(&self) -> Vec<Exchange> {
         self.proxy.exchanges()
     }
 
     /// An sdk client with `key`, retrying as a user's would but with short waits.
-    pub fn sdk(&self, key: &Secret) -> theopenmoney::Client {
+    pub(crate) fn sdk(&self, key: &Secret) -> theopenmoney::Client {
         let retry = crate::sdk_client::quick_retries(3).max_retry_after(MAX_HONOURED_RETRY_AFTER);
         crate::sdk_client::client(
             &self.base_url(),
@@ -153,12 +152,12 @@ impl Live {
     }
 
     /// An sdk client with the primary key.
-    pub fn primary(&self) -> theopenmoney::Client {
+    pub(crate) fn primary(&self) -> theopenmoney::Client {
         self.sdk(&self.config.api_key)
     }
 
     /// Sends a raw request; waits out a `429` (at most twice) unless told to keep it.
-    pub async fn send(&self, request: Raw) -> WireResponse {
+    pub(crate) async fn send(&self, request: Raw) -> WireResponse {
         let mut waited = 0;
         loop {
             let response = self.send_once(&request).await;
@@ -214,16 +213,11 @@ impl Live {
             },
         }
     }
-
-    /// Cancels every order the run created: see [`cancel_created`].
-    pub async fn cleanup(&self) -> (u32, u32, u32) {
-        cancel_created(&self.config, &self.run).await
-    }
 }
 
 /// Cancels every order `run` created, straight at the server of `config` (not counted as
 /// coverage). Returns (cancelled now, already final, failed).
-pub async fn cancel_created(config: &LiveConfig, run: &RunState) -> (u32, u32, u32) {
+pub(crate) async fn cancel_created(config: &LiveConfig, run: &RunState) -> (u32, u32, u32) {
     let (mut cancelled, mut final_, mut failed) = (0, 0, 0);
     for order in run.take_created() {
         let key = uuid::Uuid::new_v4().to_string();
@@ -314,7 +308,7 @@ mod tests {
             request_budget: 10,
             proptest_cases: 1,
         };
-        let run = Arc::new(RunState::new("live", Budget::limited(10)));
+        let run = Arc::new(RunState::new(Budget::limited(10)));
         let interceptor = Arc::new(Break::ServeAs(Secret::new(format!("Bearer {OTHER}"))));
         let live = block_on(async {
             let live = Live::start(config, run, interceptor.clone())

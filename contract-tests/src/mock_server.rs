@@ -21,18 +21,16 @@ use crate::run::RunState;
 use crate::runtime::block_on;
 
 /// The key mock-mode clients send.
-pub const MOCK_API_KEY: &str = "osk_contract_mock_key";
+pub(crate) const MOCK_API_KEY: &str = "osk_contract_mock_key";
 
 /// What a mock answers.
 #[derive(Debug, Clone)]
-pub enum Answer {
+pub(crate) enum Answer {
     /// `200` with this success envelope.
     Ok(Value),
     /// This status with this error envelope, and `Retry-After` when given.
     Error {
-        /// The status.
         status: u16,
-        /// The error envelope.
         body: Value,
         /// `Retry-After` in seconds.
         retry_after: Option<u64>,
@@ -40,8 +38,7 @@ pub enum Answer {
 }
 
 /// httpmock behind a recording proxy.
-pub struct MockRig {
-    /// The mock server.
+pub(crate) struct MockRig {
     pub server: MockServer,
     proxy: RecordingProxy,
 }
@@ -57,12 +54,12 @@ impl std::fmt::Debug for MockRig {
 
 impl MockRig {
     /// A rig that passes everything through.
-    pub fn start(run: &Arc<RunState>) -> Self {
+    pub(crate) fn start(run: &Arc<RunState>) -> Self {
         Self::start_with(run, Arc::new(Passthrough))
     }
 
     /// A rig whose proxy applies `interceptor`.
-    pub fn start_with(run: &Arc<RunState>, interceptor: Arc<dyn Interceptor>) -> Self {
+    pub(crate) fn start_with(run: &Arc<RunState>, interceptor: Arc<dyn Interceptor>) -> Self {
         let server = MockServer::start();
         let proxy = block_on(RecordingProxy::start(
             &server.base_url(),
@@ -74,22 +71,26 @@ impl MockRig {
     }
 
     /// A client that does not retry.
-    pub fn client(&self) -> theopenmoney::Client {
+    pub(crate) fn client(&self) -> theopenmoney::Client {
         self.client_with(RetryPolicy::no_retries(), Duration::from_secs(5))
     }
 
     /// A client with this retry policy and per-attempt timeout.
-    pub fn client_with(&self, retry: RetryPolicy, timeout: Duration) -> theopenmoney::Client {
+    pub(crate) fn client_with(
+        &self,
+        retry: RetryPolicy,
+        timeout: Duration,
+    ) -> theopenmoney::Client {
         crate::sdk_client::client(&self.proxy.base_url(), MOCK_API_KEY, retry, timeout)
     }
 
     /// Every exchange through the proxy so far.
-    pub fn exchanges(&self) -> Vec<Exchange> {
+    pub(crate) fn exchanges(&self) -> Vec<Exchange> {
         self.proxy.exchanges()
     }
 
     /// Programs `operation` to give `answer` to any request on its path.
-    pub fn answer(&self, operation: &str, answer: Answer) -> Mock<'_> {
+    pub(crate) fn answer(&self, operation: &str, answer: Answer) -> Mock<'_> {
         mock(&self.server, operation, answer)
     }
 }
@@ -121,7 +122,7 @@ macro_rules! respond {
 }
 
 /// Programs `operation` on `server` through its generated typed helper.
-pub fn mock<'a>(server: &'a MockServer, operation: &str, answer: Answer) -> Mock<'a> {
+pub(crate) fn mock<'a>(server: &'a MockServer, operation: &str, answer: Answer) -> Mock<'a> {
     match operation {
         "create_stars_order" => server.create_stars_order(|_, t| {
             respond!(t, answer, Order, [401 => unauthorized, 409 => conflict, 422 => unprocessable_entity, 429 => too_many_requests])
@@ -178,7 +179,7 @@ pub fn mock<'a>(server: &'a MockServer, operation: &str, answer: Answer) -> Mock
 
 /// Programs `operation` to answer with a raw body at `status` (for bodies the typed helpers
 /// cannot express: additions the spec allows, or breakage).
-pub fn mock_raw<'a>(
+pub(crate) fn mock_raw<'a>(
     server: &'a MockServer,
     operation: &str,
     status: u16,
@@ -249,7 +250,7 @@ mod tests {
 
     #[test]
     fn the_key_the_client_sent_never_reaches_debug() {
-        let run = Arc::new(RunState::new("mock", Budget::unlimited()));
+        let run = Arc::new(RunState::new(Budget::unlimited()));
         let rig = MockRig::start(&run);
         let _balance = rig.answer(
             "get_balance",

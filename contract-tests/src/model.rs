@@ -25,7 +25,7 @@ const MAX_TRANSITIONS: usize = 8;
 
 /// One order as the model knows it.
 #[derive(Debug, Clone)]
-pub struct ModelOrder {
+pub(crate) struct ModelOrder {
     /// The Stars quantity it was created with.
     pub quantity: u32,
     /// How many cancels it has had (the first succeeds, later ones conflict).
@@ -34,8 +34,7 @@ pub struct ModelOrder {
 
 /// The model: the case's orders in creation order.
 #[derive(Debug, Clone, Default)]
-pub struct Model {
-    /// The orders.
+pub(crate) struct Model {
     pub orders: Vec<ModelOrder>,
 }
 
@@ -51,7 +50,7 @@ impl Model {
 
 /// A step of a case.
 #[derive(Debug, Clone)]
-pub enum Step {
+pub(crate) enum Step {
     /// A new order under a new key.
     Create(u32),
     /// The create of order `n` again, same key and body.
@@ -70,7 +69,7 @@ pub enum Step {
 
 /// The reference state machine.
 #[derive(Debug)]
-pub struct Reference;
+pub(crate) struct Reference;
 
 impl ReferenceStateMachine for Reference {
     type State = Model;
@@ -127,7 +126,7 @@ thread_local! {
 
 /// The server as the sdk sees it, with what the case created.
 #[derive(Debug)]
-pub struct Server {
+pub(crate) struct Server {
     client: Client,
     reference: String,
     created: Vec<(IdempotencyKey, Order)>,
@@ -155,7 +154,7 @@ impl Server {
 
 /// The system under test.
 #[derive(Debug)]
-pub struct Sut;
+pub(crate) struct Sut;
 
 impl StateMachineTest for Sut {
     type SystemUnderTest = Server;
@@ -304,7 +303,7 @@ impl StateMachineTest for Sut {
 }
 
 /// Runs the state-machine clause against `live`.
-pub fn run(live: &Live) -> ClauseResult {
+pub(crate) fn run(live: &Live) -> ClauseResult {
     TARGET.with(|t| *t.borrow_mut() = Some((live.primary(), live.run.clone())));
     FAILURE.with(|f| *f.borrow_mut() = None);
     const NAME: &str = "state_machine::orders_and_idempotency [live]";

@@ -33,7 +33,13 @@ pub struct Notes {
 
 impl Notes {
     /// Notes `what` about `operation`, seen by `clause`, with `example`.
-    pub fn add(&self, clause: Clause, operation: &str, what: impl Into<String>, example: &str) {
+    pub(crate) fn add(
+        &self,
+        clause: Clause,
+        operation: &str,
+        what: impl Into<String>,
+        example: &str,
+    ) {
         let key = (clause.0.to_owned(), operation.to_owned(), what.into());
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         seen.entry(key).or_insert_with(|| (0, example.to_owned())).0 += 1;
@@ -55,7 +61,13 @@ impl Notes {
 }
 
 /// Notes, on `notes`, an error `message` that does not name `field`.
-pub fn unnamed_field(notes: &Notes, clause: Clause, operation: &str, field: &str, message: &str) {
+pub(crate) fn unnamed_field(
+    notes: &Notes,
+    clause: Clause,
+    operation: &str,
+    field: &str,
+    message: &str,
+) {
     if !message.contains(field) {
         notes.add(
             clause,

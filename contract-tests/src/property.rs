@@ -15,7 +15,7 @@ use crate::failure::{ClauseFailure, ClauseResult};
 use crate::run::RunState;
 
 /// Cases run and the time they took, per property, for the run's speed report.
-pub fn speed_line(name: &str, cases: u32, seconds: f64) -> String {
+pub(crate) fn speed_line(name: &str, cases: u32, seconds: f64) -> String {
     format!(
         "{name}: {cases} cases in {seconds:.2} s ({:.0} cases/s)",
         f64::from(cases) / seconds.max(1e-9)
@@ -23,7 +23,7 @@ pub fn speed_line(name: &str, cases: u32, seconds: f64) -> String {
 }
 
 /// Runs `test` on `cases` inputs from `strategy`, generated from the run's seed.
-pub fn check<S>(
+pub(crate) fn check<S>(
     run: &RunState,
     name: &str,
     cases: u32,
@@ -77,7 +77,7 @@ mod tests {
     use crate::case_log::CaseLog;
 
     fn inputs_of(seed: u64) -> (CaseLog, Vec<u32>) {
-        let run = RunState::new("mock", Budget::unlimited()).with_seed(seed);
+        let run = RunState::new(Budget::unlimited()).with_seed(seed);
         let seen = RefCell::new(Vec::new());
         check(&run, "p", 20, 0..1_000_000u32, |n| {
             seen.borrow_mut().push(n);
@@ -111,7 +111,7 @@ mod tests {
                 clause.ensure(n < 100, "op", || format!("{n} is too big"))
             })
         };
-        let run = RunState::new("mock", Budget::unlimited()).with_seed(1);
+        let run = RunState::new(Budget::unlimited()).with_seed(1);
         let failure = tagged(&run).unwrap_err();
         let minimal = format!(
             "100 is too big (minimal failing input: \"{}-100\")",
@@ -119,7 +119,7 @@ mod tests {
         );
         assert_eq!(failure.seen, minimal);
         // Another run, another tag, same seed: the same inputs once the tag is set aside.
-        let again = RunState::new("mock", Budget::unlimited()).with_seed(1);
+        let again = RunState::new(Budget::unlimited()).with_seed(1);
         assert_ne!(again.tag, run.tag);
         assert!(tagged(&again).is_err());
         assert_eq!(run.cases(), again.cases());

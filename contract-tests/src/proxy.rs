@@ -13,17 +13,16 @@ use crate::run::{CreatedOrder, RunState};
 use crate::spec::{Status, spec};
 
 /// Error code of the answer the proxy gives once the budget is spent.
-pub const BUDGET_EXHAUSTED: &str = "CONTRACT_BUDGET_EXHAUSTED";
+pub(crate) const BUDGET_EXHAUSTED: &str = "CONTRACT_BUDGET_EXHAUSTED";
 
 /// One request and what the client got back (`None`: dropped).
 #[derive(Debug, Clone)]
-pub struct Exchange {
+pub(crate) struct Exchange {
     /// The operation, when the request is one of the spec's.
-    pub operation: Option<String>,
-    /// The request.
-    pub request: ProxiedRequest,
+    pub(crate) operation: Option<String>,
+    pub(crate) request: ProxiedRequest,
     /// The response the client received.
-    pub response: Option<ProxiedResponse>,
+    pub(crate) response: Option<ProxiedResponse>,
 }
 
 /// A running recording proxy; stops when dropped.
@@ -55,7 +54,7 @@ impl RecordingProxy {
     }
 
     /// Every exchange so far.
-    pub fn exchanges(&self) -> Vec<Exchange> {
+    pub(crate) fn exchanges(&self) -> Vec<Exchange> {
         self.recorder
             .exchanges
             .lock()

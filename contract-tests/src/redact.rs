@@ -38,7 +38,7 @@ fn assert_format(what: &str, value: &str, format: &Regex) -> Result<(), String> 
 }
 
 /// The request of an exchange as a snapshot value, secrets and per-run values redacted.
-pub fn redact_exchange(exchange: &Exchange) -> Result<Value, String> {
+pub(crate) fn redact_exchange(exchange: &Exchange) -> Result<Value, String> {
     let request = &exchange.request;
     let mut headers = Map::new();
     for (name, value) in &request.headers {
@@ -99,7 +99,7 @@ pub fn redact_exchange(exchange: &Exchange) -> Result<Value, String> {
 }
 
 /// Redacts ids, timestamps, memos and addresses anywhere in `value`, checking each first.
-pub fn redact_values(value: Value) -> Result<Value, String> {
+pub(crate) fn redact_values(value: Value) -> Result<Value, String> {
     fn walk(key: Option<&str>, value: Value) -> Result<Value, String> {
         match (key, value) {
             (_, Value::Object(map)) => map
@@ -136,7 +136,7 @@ pub fn redact_values(value: Value) -> Result<Value, String> {
 }
 
 /// insta settings of the suite: snapshots in `contract-tests/snapshots/`, sorted maps.
-pub fn snapshot_settings() -> insta::Settings {
+pub(crate) fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
     settings.set_prepend_module_to_snapshot(false);

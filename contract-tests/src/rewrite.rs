@@ -91,7 +91,7 @@ impl Interceptor for Break {
 pub struct Additions;
 
 /// Adds a field next to the fields of every object, and a new status to `by_status`.
-pub fn add_fields(value: &mut Value) {
+fn add_fields(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, inner) in map.iter_mut() {

@@ -14,28 +14,24 @@ use crate::notes::Notes;
 
 /// An order the run created, with the `Authorization` it was created under.
 #[derive(Debug, Clone)]
-pub struct CreatedOrder {
+pub(crate) struct CreatedOrder {
     /// The sensitive `Authorization` header value (never printed: `http` redacts it).
-    pub authorization: HeaderValue,
-    /// The order id.
-    pub id: u64,
+    pub(crate) authorization: HeaderValue,
+    pub(crate) id: u64,
 }
 
 /// State shared by everything in one run.
 #[derive(Debug)]
 pub struct RunState {
-    /// `mock` or `live`.
-    pub mode: &'static str,
     /// What was exercised.
-    pub coverage: Coverage,
-    /// The request budget.
-    pub budget: Budget,
+    pub(crate) coverage: Coverage,
+    pub(crate) budget: Budget,
     /// A tag unique to this run, the prefix of every `client_reference` it sends.
-    pub tag: String,
+    pub(crate) tag: String,
     /// When the run started.
-    pub started: Instant,
+    pub(crate) started: Instant,
     /// The seed of every generated case (`CONTRACT_SEED` replays it).
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// What is worth a look but is not contract (free text).
     pub notes: Notes,
     created: Mutex<Vec<CreatedOrder>>,
@@ -44,10 +40,9 @@ pub struct RunState {
 
 impl RunState {
     /// A fresh run with a fresh seed.
-    pub fn new(mode: &'static str, budget: Budget) -> Self {
+    pub fn new(budget: Budget) -> Self {
         let id = uuid::Uuid::new_v4().simple().to_string();
         Self {
-            mode,
             coverage: Coverage::default(),
             budget,
             tag: format!("ct-{}", &id[..12]),
@@ -61,13 +56,13 @@ impl RunState {
 
     /// The run generating its cases from `seed`.
     #[must_use]
-    pub fn with_seed(mut self, seed: u64) -> Self {
+    pub(crate) fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
     /// Remembers an order the run created.
-    pub fn created(&self, order: CreatedOrder) {
+    pub(crate) fn created(&self, order: CreatedOrder) {
         let mut created = self.created.lock().unwrap_or_else(|e| e.into_inner());
         if !created.iter().any(|o| o.id == order.id) {
             created.push(order);
@@ -75,22 +70,22 @@ impl RunState {
     }
 
     /// Takes the orders created so far, for the final cleanup.
-    pub fn take_created(&self) -> Vec<CreatedOrder> {
+    pub(crate) fn take_created(&self) -> Vec<CreatedOrder> {
         std::mem::take(&mut *self.created.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// A `client_reference` unique to this run: the run tag plus `suffix`.
-    pub fn reference(&self, suffix: &str) -> String {
+    pub(crate) fn reference(&self, suffix: &str) -> String {
         format!("{}-{suffix}", self.tag)
     }
 
     /// `text` with this run's tag replaced by `<run>`: what a replay under another tag shares.
-    pub fn untagged(&self, text: &str) -> String {
+    pub(crate) fn untagged(&self, text: &str) -> String {
         text.replace(&self.tag, "<run>")
     }
 
     /// Remembers what a property generated.
-    pub fn record_cases(&self, log: CaseLog) {
+    pub(crate) fn record_cases(&self, log: CaseLog) {
         self.cases
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -98,7 +93,7 @@ impl RunState {
     }
 
     /// What every property of the run generated, by name.
-    pub fn cases(&self) -> Vec<CaseLog> {
+    pub(crate) fn cases(&self) -> Vec<CaseLog> {
         let mut cases = self.cases.lock().unwrap_or_else(|e| e.into_inner()).clone();
         cases.sort_by(|a, b| a.property.cmp(&b.property));
         cases

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 /// The shared multi-threaded runtime.
-pub fn runtime() -> &'static tokio::runtime::Runtime {
+fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

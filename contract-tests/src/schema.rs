@@ -17,7 +17,7 @@ use theopenmoney::types::{
 
 /// A compiled schema and its source.
 #[derive(Debug)]
-pub struct BodySchema {
+pub(crate) struct BodySchema {
     /// The schema's title (the Rust type it comes from).
     pub name: String,
     validator: jsonschema::Validator,
@@ -41,7 +41,7 @@ impl BodySchema {
     }
 
     /// Every violation, as `path: message`, at most `limit`.
-    pub fn violations(&self, body: &Value, limit: usize) -> Vec<String> {
+    pub(crate) fn violations(&self, body: &Value, limit: usize) -> Vec<String> {
         self.validator
             .iter_errors(body)
             .take(limit)
@@ -59,7 +59,7 @@ impl BodySchema {
 }
 
 /// The schema of every operation's success body, by operation id.
-pub fn success_schemas() -> &'static BTreeMap<&'static str, BodySchema> {
+pub(crate) fn success_schemas() -> &'static BTreeMap<&'static str, BodySchema> {
     static SCHEMAS: LazyLock<BTreeMap<&'static str, BodySchema>> = LazyLock::new(|| {
         let mut m = BTreeMap::new();
         for op in [
@@ -105,14 +105,14 @@ pub fn success_schemas() -> &'static BTreeMap<&'static str, BodySchema> {
 }
 
 /// The schema of a success body of `operation`.
-pub fn success_schema(operation: &str) -> &'static BodySchema {
+pub(crate) fn success_schema(operation: &str) -> &'static BodySchema {
     success_schemas()
         .get(operation)
         .unwrap_or_else(|| panic!("no success schema for `{operation}`"))
 }
 
 /// The schema of every error body.
-pub fn error_schema() -> &'static BodySchema {
+pub(crate) fn error_schema() -> &'static BodySchema {
     static SCHEMA: LazyLock<BodySchema> = LazyLock::new(BodySchema::of::<ErrorEnvelope>);
     &SCHEMA
 }

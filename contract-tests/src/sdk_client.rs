@@ -10,16 +10,16 @@ use theopenmoney::{
 };
 
 /// The order id the fixed inputs use.
-pub const EXAMPLE_ORDER_ID: u64 = 10421;
+pub(crate) const EXAMPLE_ORDER_ID: u64 = 10421;
 /// The memo the fixed inputs use.
-pub const EXAMPLE_MEMO: &str = "STARS-a1b2c3";
+pub(crate) const EXAMPLE_MEMO: &str = "STARS-a1b2c3";
 /// The username the fixed inputs use.
-pub const EXAMPLE_USERNAME: &str = "pandus";
+pub(crate) const EXAMPLE_USERNAME: &str = "pandus";
 /// The reference the fixed inputs use.
-pub const EXAMPLE_REFERENCE: &str = "invoice-42";
+pub(crate) const EXAMPLE_REFERENCE: &str = "invoice-42";
 
 /// A client for `base_url` with `key`, never using an environment proxy.
-pub fn client(base_url: &str, key: &str, retry: RetryPolicy, timeout: Duration) -> Client {
+pub(crate) fn client(base_url: &str, key: &str, retry: RetryPolicy, timeout: Duration) -> Client {
     let http = reqwest::Client::builder()
         .no_proxy()
         .timeout(timeout)
@@ -35,7 +35,7 @@ pub fn client(base_url: &str, key: &str, retry: RetryPolicy, timeout: Duration) 
 }
 
 /// A retry policy with short waits, so retries do not slow the suite down.
-pub fn quick_retries(max_attempts: u32) -> RetryPolicy {
+pub(crate) fn quick_retries(max_attempts: u32) -> RetryPolicy {
     RetryPolicy::default()
         .max_attempts(max_attempts)
         .base_delay(Duration::from_millis(5))
@@ -48,7 +48,7 @@ fn json<T: serde::Serialize>(value: T) -> Value {
 
 /// Calls `operation` through the sdk with the spec's example inputs and returns the envelope's
 /// `data` as JSON.
-pub async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
+pub(crate) async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
     Ok(match operation {
         "create_stars_order" => {
             let order =

@@ -6,15 +6,17 @@ use crate::spec::{Operation, Status};
 
 /// A documented triple that may go unexercised, and why.
 #[derive(Debug, Clone)]
-pub struct Skip {
-    /// Why.
+pub(crate) struct Skip {
     pub reason: String,
     applies: fn(&Operation, Status, &str) -> bool,
 }
 
 impl Skip {
     /// A skip of every triple for which `applies` holds.
-    pub fn new(reason: impl Into<String>, applies: fn(&Operation, Status, &str) -> bool) -> Self {
+    pub(crate) fn new(
+        reason: impl Into<String>,
+        applies: fn(&Operation, Status, &str) -> bool,
+    ) -> Self {
         Self {
             reason: reason.into(),
             applies,
@@ -22,13 +24,13 @@ impl Skip {
     }
 
     /// Whether this skip covers a triple.
-    pub fn covers(&self, operation: &Operation, status: Status, code: &str) -> bool {
+    pub(crate) fn covers(&self, operation: &Operation, status: Status, code: &str) -> bool {
         (self.applies)(operation, status, code)
     }
 }
 
 /// The skips of a mode. Mock mode has none: it feeds the sdk every documented shape.
-pub fn for_mode(mode: &Mode) -> Vec<Skip> {
+pub(crate) fn for_mode(mode: &Mode) -> Vec<Skip> {
     match mode {
         Mode::Mock { .. } => Vec::new(),
         Mode::Live(live) => live_skips(live),

@@ -10,7 +10,7 @@ use crate::spec::{integer_bounds, integer_enum, length_bounds, pattern, spec};
 
 /// The input rules of the spec.
 #[derive(Debug, Clone)]
-pub struct Rules {
+pub(crate) struct Rules {
     /// `StarsQuantity` minimum and maximum.
     pub quantity: (i64, i64),
     /// `PremiumMonths` values.
@@ -34,7 +34,7 @@ pub struct Rules {
 
 impl Rules {
     /// Whether `reference` is a valid `ClientReference`: the pattern and the length bounds.
-    pub fn is_valid_reference(&self, reference: &str) -> bool {
+    pub(crate) fn is_valid_reference(&self, reference: &str) -> bool {
         let len = reference.chars().count();
         self.reference.is_match(reference)
             && (self.reference_len.0..=self.reference_len.1).contains(&len)
@@ -53,7 +53,7 @@ fn generation_body(pattern: &str, max: usize) -> String {
 }
 
 /// The rules, read once.
-pub fn rules() -> &'static Rules {
+pub(crate) fn rules() -> &'static Rules {
     static RULES: LazyLock<Rules> = LazyLock::new(|| {
         let spec = spec();
         let (qmin, qmax) = integer_bounds(spec.schema("StarsQuantity"));
@@ -85,25 +85,25 @@ pub fn rules() -> &'static Rules {
 }
 
 /// A valid Stars quantity.
-pub fn valid_quantity() -> impl Strategy<Value = u32> {
+pub(crate) fn valid_quantity() -> impl Strategy<Value = u32> {
     let (min, max) = rules().quantity;
     (min..=max).prop_map(|q| u32::try_from(q).expect("positive bounds"))
 }
 
 /// A valid Premium duration.
-pub fn valid_months() -> impl Strategy<Value = u32> {
+pub(crate) fn valid_months() -> impl Strategy<Value = u32> {
     proptest::sample::select(rules().months.clone())
         .prop_map(|m| u32::try_from(m).expect("positive"))
 }
 
 /// A valid username, sometimes with the leading `@`.
-pub fn valid_username() -> impl Strategy<Value = String> {
+pub(crate) fn valid_username() -> impl Strategy<Value = String> {
     proptest::string::string_regex(&rules().username_body).expect("the username pattern generates")
 }
 
 /// A valid `client_reference`: generated from the spec's `ClientReference` pattern, any
 /// length up to its `maxLength`, and checked against both.
-pub fn valid_reference() -> impl Strategy<Value = String> {
+pub(crate) fn valid_reference() -> impl Strategy<Value = String> {
     let rules = rules();
     proptest::string::string_regex(&rules.reference_body)
         .expect("the reference pattern generates")
@@ -113,7 +113,7 @@ pub fn valid_reference() -> impl Strategy<Value = String> {
 /// A valid `client_reference` that starts with `prefix` (a run's tag, so the run's orders can
 /// be told apart): `prefix` then a valid reference, cut to `maxLength`. `prefix` must itself
 /// be at least 3 printable characters, which keeps every such string valid.
-pub fn valid_reference_after(prefix: String) -> impl Strategy<Value = String> {
+pub(crate) fn valid_reference_after(prefix: String) -> impl Strategy<Value = String> {
     let rules = rules();
     assert!(
         rules.is_valid_reference(&prefix) && prefix.len() < rules.reference_len.1,
@@ -130,7 +130,7 @@ pub fn valid_reference_after(prefix: String) -> impl Strategy<Value = String> {
 
 /// An invalid input of some operation, and the field the server must name.
 #[derive(Debug, Clone)]
-pub enum Invalid {
+pub(crate) enum Invalid {
     /// A Stars quantity outside the bounds.
     Quantity(i64),
     /// Premium months not on sale.
@@ -145,7 +145,7 @@ pub enum Invalid {
 
 impl Invalid {
     /// The field a 422 must name.
-    pub fn field(&self) -> &'static str {
+    pub(crate) fn field(&self) -> &'static str {
         match self {
             Self::Quantity(_) => "quantity",
             Self::Months(_) => "months",
@@ -168,7 +168,7 @@ fn invalid_username() -> impl Strategy<Value = String> {
 }
 
 /// An invalid input; `sdk_expressible` keeps values the sdk's types can carry (no negatives).
-pub fn invalid_input(sdk_expressible: bool) -> impl Strategy<Value = Invalid> {
+pub(crate) fn invalid_input(sdk_expressible: bool) -> impl Strategy<Value = Invalid> {
     let r = rules();
     let (qmin, qmax) = r.quantity;
     let (lmin, lmax) = r.limit;
@@ -191,7 +191,7 @@ pub fn invalid_input(sdk_expressible: bool) -> impl Strategy<Value = Invalid> {
 
 /// proptest settings for `cases` cases generated from `seed`, writing no regression files
 /// (the seed is what replays a run).
-pub fn config(cases: u32, seed: u64) -> proptest::test_runner::Config {
+pub(crate) fn config(cases: u32, seed: u64) -> proptest::test_runner::Config {
     proptest::test_runner::Config {
         cases,
         failure_persistence: None,

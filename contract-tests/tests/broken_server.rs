@@ -41,10 +41,7 @@ fn rig(interceptor: impl FnOnce(&SandboxHandle) -> Arc<dyn Interceptor>) -> Rig 
             request_budget: 600,
             proptest_cases: 4,
         };
-        let run = Arc::new(RunState::new(
-            "live",
-            Budget::limited(config.request_budget),
-        ));
+        let run = Arc::new(RunState::new(Budget::limited(config.request_budget)));
         let live = Live::start(config, run, interceptor(&sandbox))
             .await
             .expect("the proxy starts");

@@ -30,7 +30,7 @@ impl Server {
     fn start(interceptor: Arc<dyn Interceptor>) -> Self {
         block_on(async {
             let sandbox = Sandbox::builder().start().await.expect("a sandbox starts");
-            let run = Arc::new(RunState::new("broken-server", Budget::unlimited()));
+            let run = Arc::new(RunState::new(Budget::unlimited()));
             let proxy = RecordingProxy::start(sandbox.base_url(), run, interceptor)
                 .await
                 .expect("the proxy starts");

@@ -9,16 +9,15 @@ use crate::run::RunState;
 
 /// What a mock-mode clause gets.
 #[derive(Debug, Clone)]
-pub struct MockCtx {
-    /// The run.
-    pub run: Arc<RunState>,
+pub(crate) struct MockCtx {
+    pub(crate) run: Arc<RunState>,
     /// Cases per property.
-    pub cases: u32,
+    pub(crate) cases: u32,
 }
 
 /// How a clause runs.
 #[derive(Debug, Clone, Copy)]
-pub enum Runner {
+pub(crate) enum Runner {
     /// Client side, against httpmock.
     Mock(fn(&MockCtx) -> ClauseResult),
     /// Server side, against the live target.
@@ -27,7 +26,7 @@ pub enum Runner {
 
 /// What a live clause needs beyond the primary key; without it the test is reported ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Needs {
+pub(crate) enum Needs {
     /// Nothing more.
     Nothing,
     /// `CONTRACT_API_KEY_2`.
@@ -38,7 +37,7 @@ pub enum Needs {
 
 impl Needs {
     /// Why the test cannot run under `config`, if it cannot.
-    pub fn missing(self, config: &LiveConfig) -> Option<&'static str> {
+    pub(crate) fn missing(self, config: &LiveConfig) -> Option<&'static str> {
         match self {
             Self::SecondKey if config.api_key_2.is_none() => Some("needs CONTRACT_API_KEY_2"),
             Self::RateLimitKey if config.rate_limit_key.is_none() => {
@@ -55,7 +54,7 @@ pub struct ClauseTest {
     /// The test's name, e.g. `error_codes::not_found_404`.
     pub name: &'static str,
     /// How it runs.
-    pub runner: Runner,
+    pub(crate) runner: Runner,
     /// What it needs.
-    pub needs: Needs,
+    pub(crate) needs: Needs,
 }

@@ -5,12 +5,13 @@ mod clause_test;
 mod live;
 mod mock;
 
-pub use self::clause_test::{ClauseTest, MockCtx, Needs, Runner};
+pub use self::clause_test::ClauseTest;
+pub(crate) use self::clause_test::{MockCtx, Runner};
 use crate::failure::ClauseResult;
 use crate::live::Live;
 
 /// The tests of mock mode.
-pub fn mock_tests() -> Vec<ClauseTest> {
+pub(crate) fn mock_tests() -> Vec<ClauseTest> {
     mock::tests()
 }
 

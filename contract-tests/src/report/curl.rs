@@ -16,12 +16,12 @@ const LEFT_OUT: [&str; 6] = [
 ];
 
 /// `value` quoted for a POSIX shell, expanding nothing.
-pub fn single_quoted(value: &str) -> String {
+pub(crate) fn single_quoted(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
 }
 
 /// The command reproducing `request`.
-pub fn command(request: &ProxiedRequest, secrets: &Secrets) -> String {
+pub(crate) fn command(request: &ProxiedRequest, secrets: &Secrets) -> String {
     let mut lines = vec![format!(
         "curl -sS -i -X {} \"$CONTRACT_BASE_URL\"{}",
         request.method,

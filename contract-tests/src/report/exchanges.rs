@@ -61,7 +61,7 @@ fn body(bytes: &[u8]) -> Value {
 }
 
 /// The lines of `exchanges.jsonl`.
-pub fn render(report: &RunReport, secrets: &Secrets) -> String {
+pub(crate) fn render(report: &RunReport, secrets: &Secrets) -> String {
     let mut out = String::new();
     for test in &report.clauses {
         let Outcome::Failed(failure) = &test.outcome else {

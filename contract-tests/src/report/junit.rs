@@ -15,7 +15,7 @@ fn allowed(c: char) -> bool {
 
 /// `text` escaped for XML: in an attribute, line breaks and tabs are kept as character
 /// references; characters XML cannot carry are written as `\u{…}`.
-pub fn escape(text: &str, attribute: bool) -> String {
+pub(crate) fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -66,7 +66,7 @@ fn testcase(out: &mut String, record: &TestRecord, classname: &str, seed: u64, s
 }
 
 /// The document.
-pub fn render(report: &RunReport, secrets: &Secrets) -> String {
+pub(crate) fn render(report: &RunReport, secrets: &Secrets) -> String {
     let all: Vec<TestRecord> = report
         .clauses
         .iter()

@@ -3,25 +3,27 @@
 //! time, seed, notes) and `exchanges.jsonl` (the exchange that broke each failed clause, keys
 //! redacted). Every file is scrubbed of key values before it is written.
 
-pub mod curl;
-pub mod exchanges;
+mod curl;
+mod exchanges;
 #[cfg(test)]
 mod fixture;
-pub mod junit;
+mod junit;
 mod run_report;
-pub mod secrets;
-pub mod summary;
+mod secrets;
+mod summary;
 
 use std::path::{Path, PathBuf};
 
-pub use self::run_report::{
-    Cleanup, FailureRecord, Outcome, RunReport, Tally, TestRecord, failing_exchange,
-};
-use self::secrets::Secrets;
+pub(crate) use self::run_report::{Cleanup, FailureRecord, Outcome, RunReport, TestRecord};
+pub(crate) use self::secrets::Secrets;
 
 /// Writes `report`'s `junit.xml`, `summary.md` and `exchanges.jsonl` into `dir` (created if
 /// need be), scrubbed of keys. Returns the paths written.
-pub fn write(report: &RunReport, dir: &Path, secrets: &Secrets) -> std::io::Result<Vec<PathBuf>> {
+pub(crate) fn write(
+    report: &RunReport,
+    dir: &Path,
+    secrets: &Secrets,
+) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let files = [
         ("junit.xml", junit::render(report, secrets)),
@@ -42,6 +44,7 @@ pub fn write(report: &RunReport, dir: &Path, secrets: &Secrets) -> std::io::Resu
 mod tests {
     use super::*;
     use crate::report::fixture;
+    use crate::report::run_report::failing_exchange;
 
     #[test]
     fn a_failure_reads_message_reproducer_and_seed_without_the_key() {

@@ -12,7 +12,7 @@ use crate::report::secrets::Secrets;
 
 /// Why a clause test failed, and the exchange that shows it.
 #[derive(Debug, Clone)]
-pub struct FailureRecord {
+pub(crate) struct FailureRecord {
     /// The clause message (`contract clause … broken by operation …: …`), or a panic's.
     pub message: String,
     /// The clause, when a clause failed (not a panic).
@@ -25,7 +25,7 @@ pub struct FailureRecord {
 
 impl FailureRecord {
     /// A clause failure; `exchanges` are the failing test's own, in order.
-    pub fn clause(failure: &ClauseFailure, exchanges: &[Exchange]) -> Self {
+    pub(crate) fn clause(failure: &ClauseFailure, exchanges: &[Exchange]) -> Self {
         Self {
             message: failure.to_string(),
             clause: Some(failure.clause.to_owned()),
@@ -35,7 +35,7 @@ impl FailureRecord {
     }
 
     /// A failure that is not a clause's (a panic, a proxy that would not start).
-    pub fn other(message: impl Into<String>) -> Self {
+    pub(crate) fn other(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
             clause: None,
@@ -45,14 +45,14 @@ impl FailureRecord {
     }
 
     /// The `curl` command reproducing the failing exchange, when there is one.
-    pub fn reproducer(&self, secrets: &Secrets) -> Option<String> {
+    pub(crate) fn reproducer(&self, secrets: &Secrets) -> Option<String> {
         self.exchange
             .as_ref()
             .map(|e| curl::command(&e.request, secrets))
     }
 
     /// The whole text a person acts on: the message, the reproducer and the seed.
-    pub fn text(&self, seed: u64, secrets: &Secrets) -> String {
+    pub(crate) fn text(&self, seed: u64, secrets: &Secrets) -> String {
         let mut text = self.message.clone();
         match self.reproducer(secrets) {
             Some(curl) => {
@@ -73,7 +73,7 @@ impl FailureRecord {
 
 /// The exchange that broke a clause on `operation`: the last one of that operation, since a
 /// clause stops at the first broken answer.
-pub fn failing_exchange(exchanges: &[Exchange], operation: &str) -> Option<Exchange> {
+pub(crate) fn failing_exchange(exchanges: &[Exchange], operation: &str) -> Option<Exchange> {
     exchanges
         .iter()
         .rev()
@@ -83,7 +83,7 @@ pub fn failing_exchange(exchanges: &[Exchange], operation: &str) -> Option<Excha
 
 /// How a test ended.
 #[derive(Debug, Clone)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// It held.
     Passed,
     /// It broke.
@@ -94,7 +94,7 @@ pub enum Outcome {
 
 /// One test of the run, a clause test or a check of the run itself.
 #[derive(Debug, Clone)]
-pub struct TestRecord {
+pub(crate) struct TestRecord {
     /// The name, e.g. `error_codes::not_found_404` or `run::coverage`.
     pub name: String,
     /// How it ended.
@@ -105,10 +105,9 @@ pub struct TestRecord {
 
 /// The orders a live run cancelled at its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cleanup {
+pub(crate) struct Cleanup {
     /// Cancelled now.
     pub cancelled: u32,
-    /// Already final.
     pub already_final: u32,
     /// Could not be cancelled.
     pub failed: u32,
@@ -116,7 +115,7 @@ pub struct Cleanup {
 
 /// Everything a run reports.
 #[derive(Debug, Clone)]
-pub struct RunReport {
+pub(crate) struct RunReport {
     /// `mock` or `live`.
     pub mode: &'static str,
     /// The seed of the generated cases.
@@ -145,18 +144,15 @@ pub struct RunReport {
 
 /// Counts of passed, failed and ignored tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Passed.
+pub(crate) struct Tally {
     pub passed: usize,
-    /// Failed.
     pub failed: usize,
-    /// Ignored.
     pub ignored: usize,
 }
 
 impl Tally {
     /// The tally of `records`.
-    pub fn of(records: &[TestRecord]) -> Self {
+    pub(crate) fn of(records: &[TestRecord]) -> Self {
         records.iter().fold(Self::default(), |mut tally, r| {
             match r.outcome {
                 Outcome::Passed => tally.passed += 1,
@@ -170,7 +166,7 @@ impl Tally {
 
 impl RunReport {
     /// Whether every clause and every check held (or was ignored with a reason).
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         Tally::of(&self.clauses).failed == 0 && Tally::of(&self.checks).failed == 0
     }
 }

@@ -10,7 +10,7 @@ use crate::live::{INVALID_BEARER, NOT_BEARER};
 
 /// How a credential header's value may be shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Shown {
+pub(crate) enum Shown {
     /// `prefix` then the value of the environment variable `variable`, e.g. `Bearer ` and
     /// `CONTRACT_API_KEY`.
     Variable {
@@ -37,7 +37,7 @@ impl fmt::Display for Shown {
 
 /// The keys of a run, each with the variable it came from. `Debug` shows only the variables.
 #[derive(Clone, Default)]
-pub struct Secrets {
+pub(crate) struct Secrets {
     keys: Vec<(Secret, &'static str)>,
 }
 
@@ -51,7 +51,7 @@ impl fmt::Debug for Secrets {
 
 impl Secrets {
     /// The keys of a live run.
-    pub fn of(config: &LiveConfig) -> Self {
+    pub(crate) fn of(config: &LiveConfig) -> Self {
         let mut keys = vec![(config.api_key.clone(), API_KEY_ENV)];
         keys.extend(config.api_key_2.clone().map(|k| (k, API_KEY_2_ENV)));
         keys.extend(
@@ -67,7 +67,7 @@ impl Secrets {
     }
 
     /// How a credential header's `value` may be shown.
-    pub fn show(&self, value: &str) -> Shown {
+    pub(crate) fn show(&self, value: &str) -> Shown {
         if value == NOT_BEARER || value == format!("Bearer {INVALID_BEARER}") {
             return Shown::Public(value.to_owned());
         }
@@ -85,7 +85,7 @@ impl Secrets {
     }
 
     /// `text` with every key value replaced by `$VARIABLE`.
-    pub fn scrub(&self, text: &str) -> String {
+    pub(crate) fn scrub(&self, text: &str) -> String {
         self.keys
             .iter()
             .fold(text.to_owned(), |text, (key, variable)| {

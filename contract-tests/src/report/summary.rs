@@ -52,7 +52,7 @@ fn results_table(out: &mut String, records: &[TestRecord]) {
 }
 
 /// The document.
-pub fn render(report: &RunReport, secrets: &Secrets) -> String {
+pub(crate) fn render(report: &RunReport, secrets: &Secrets) -> String {
     let clauses = Tally::of(&report.clauses);
     let verdict = if report.passed() { "passed" } else { "FAILED" };
     let mut out = format!(
