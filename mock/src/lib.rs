@@ -58,9 +58,7 @@ pub fn error_envelope(code: ErrorCode, message: &str) -> ErrorEnvelope {
     ErrorEnvelope {
         data: (),
         error_code: code,
-        error_message: message
-            .parse()
-            .expect("an error message must not be empty"),
+        error_message: message.parse().expect("an error message must not be empty"),
         ok: false,
     }
 }
