@@ -14,6 +14,7 @@ fn no_crate_has_an_import_cycle() {
         "contract-tests",
         "theopenmoney",
         "theopenmoney-sandbox",
+        "test-proxy",
         "xtask",
     ] {
         let package = packages
