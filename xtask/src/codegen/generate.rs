@@ -14,6 +14,7 @@ use super::output::header;
 use super::progenitor_shapes::Shapes;
 use super::settings::{SDK_CRATE, generation_settings};
 use super::spec::Spec;
+use super::struct_builders;
 use super::surface;
 
 /// Both generated files, formatted and headed, not yet written.
@@ -46,6 +47,7 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
     })?;
     let mut client = parse(client, "client")?;
     optional_derives::gate(&mut client);
+    struct_builders::drop(&mut client);
     let type_count = count_types(&client);
     let api = surface::emit(&sdk_operations(spec)?, &Shapes::read(&client))
         .with_context(|| format!("{}: generating the sdk's methods", spec.display))?;

@@ -11,6 +11,7 @@ mod output;
 mod progenitor_shapes;
 mod settings;
 mod spec;
+mod struct_builders;
 mod surface;
 pub mod synthetic;
 
