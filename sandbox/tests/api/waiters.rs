@@ -5,10 +5,9 @@
 
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+use test_proxy::{Handler, ProxiedRequest, ProxiedResponse, Proxy, Verdict};
 use theopenmoney::{Client, NewStarsOrder, OrderId, OrderStatus, WaitError, WaitOptions};
 
 use crate::support::{ALPHA, Api};
@@ -107,42 +106,29 @@ async fn a_missing_order_ends_the_wait_with_the_call_error() {
     assert!(last.is_none());
 }
 
-/// Forwards to the sandbox, renaming `pending_payment` to a status this sdk does not know.
-async fn renaming_proxy(State(upstream): State<String>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap();
-    let mut forwarded = reqwest::Client::new().request(
-        parts.method.clone(),
-        format!("{upstream}{}", parts.uri.path_and_query().unwrap()),
-    );
-    for (name, value) in &parts.headers {
-        if name != "host" {
-            forwarded = forwarded.header(name, value);
-        }
+/// Renames `pending_payment` in every answer to a status this sdk does not know.
+#[derive(Debug)]
+struct RenameStatus;
+
+impl Handler for RenameStatus {
+    fn on_request(&self, _request: &mut ProxiedRequest) -> Verdict {
+        Verdict::Forward
     }
-    let answer = forwarded.body(body).send().await.unwrap();
-    let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
-    let text = answer.text().await.unwrap();
-    let renamed = text.replace("\"pending_payment\"", "\"on_hold\"");
-    (
-        status,
-        [("content-type", "application/json")],
-        Bytes::from(renamed),
-    )
-        .into_response()
+
+    fn on_response(&self, _request: &ProxiedRequest, response: &mut ProxiedResponse) {
+        let text = String::from_utf8_lossy(&response.body);
+        response.body = text.replace("\"pending_payment\"", "\"on_hold\"").into();
+    }
 }
 
 #[tokio::test]
 async fn a_status_the_sdk_does_not_know_keeps_polling_until_the_deadline() {
     let api = Api::start().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let proxy_url = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new()
-        .fallback(renaming_proxy)
-        .with_state(api.sandbox.base_url().to_owned());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let proxy = Proxy::start(api.sandbox.base_url(), Arc::new(RenameStatus))
+        .await
+        .unwrap();
 
-    let client = client(&proxy_url);
+    let client = client(&proxy.base_url());
     let id = new_order(&client).await;
     let deadline = Duration::from_millis(300);
     let started = std::time::Instant::now();
@@ -164,4 +150,5 @@ async fn a_status_the_sdk_does_not_know_keeps_polling_until_the_deadline() {
         }
         other => panic!("expected a timeout, got {other:?}"),
     }
+    proxy.shutdown().await.unwrap();
 }
