@@ -31,6 +31,8 @@ fi
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
+# shellcheck source=../../sandbox/conformance/wait_for_url.sh
+. sandbox/conformance/wait_for_url.sh
 target=${CARGO_TARGET_DIR:-target}
 mkdir -p "$target/contract-compare" "$target/conformance"
 work=$(cd "$target/contract-compare" && pwd)
@@ -103,14 +105,8 @@ for server in "${servers[@]}"; do
     mkdir -p "$out"
     "$bin/examples/broken_server" "$server" >"$out/server.out" 2>"$out/server.err" &
     server_pid=$!
-    url=
-    for _ in $(seq 1 100); do
-        url=$(sed -n 's/^broken server `.*` listening on //p' "$out/server.out")
-        [[ -n "$url" ]] && break
-        kill -0 "$server_pid" 2>/dev/null || { cat "$out/server.err" >&2; exit 1; }
-        sleep 0.1
-    done
-    [[ -n "$url" ]] || { echo "the server $server did not start" >&2; exit 1; }
+    url=$(wait_for_url "$server_pid" "$out/server.out" "$out/server.err" \
+        's/^broken server `.*` listening on //p') || { echo "the server $server did not start" >&2; exit 1; }
     echo "== $server at $url"
 
     # The contract suite: the same harness as `cargo xtask contract`, already built.

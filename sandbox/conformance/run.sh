@@ -24,6 +24,8 @@ done
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
+# shellcheck source=wait_for_url.sh
+. sandbox/conformance/wait_for_url.sh
 target=${CARGO_TARGET_DIR:-target}
 mkdir -p "$target/conformance"
 # Absolute, because Schemathesis runs inside it (its caches land there, not in the repo).
@@ -42,14 +44,8 @@ cargo build --locked --quiet -p theopenmoney-sandbox --bin theopenmoney-sandbox
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true' EXIT
 
-base_url=
-for _ in $(seq 1 100); do
-    base_url=$(sed -n 's/^TheOpenMoney sandbox listening on //p' "$work/sandbox.out")
-    [[ -n "$base_url" ]] && break
-    kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.err" >&2; exit 1; }
-    sleep 0.1
-done
-[[ -n "$base_url" ]] || { echo "the sandbox did not start" >&2; exit 1; }
+base_url=$(wait_for_url "$sandbox_pid" "$work/sandbox.out" "$work/sandbox.err" \
+    's/^TheOpenMoney sandbox listening on //p') || { echo "the sandbox did not start" >&2; exit 1; }
 echo "sandbox at $base_url"
 
 # Seed a few orders whose payment memos Schemathesis may use for /orders/by-memo/{memo}:
