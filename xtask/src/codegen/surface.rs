@@ -316,7 +316,7 @@ impl Emitter<'_> {
 
         let name = format_ident!("{}", op.id);
         let data: Type = syn::parse_str(&op.data_type)
-            .map_err(|e| anyhow!("data type `{}`: {e}", op.data_type))?;
+            .with_context(|| format!("data type `{}`", op.data_type))?;
         let docs = operation_docs(op);
         let mut method_names = vec![op.id.clone()];
         let mut input_types = TokenStream::new();
@@ -530,8 +530,8 @@ impl Emitter<'_> {
         if let Some(pagination) = &op.extensions.pagination {
             let stream = format_ident!("{}", pagination.stream);
             method_names.push(pagination.stream.clone());
-            let item: Type = syn::parse_str(op.item_type.as_deref().unwrap_or_default())
-                .map_err(|e| anyhow!("item type: {e}"))?;
+            let item: Type =
+                syn::parse_str(op.item_type.as_deref().unwrap_or_default()).context("item type")?;
             let items = self.data_field(&pagination.items)?;
             let total = self.data_field(&pagination.total)?;
             let doc = format!(
