@@ -59,12 +59,7 @@ order payments negative.
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new("^(?:[!-~]{3,}|[!-\\-/-~][!-~]?|\\.[!-\\-/-~])$")
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            if !self::patterns::CLIENT_REFERENCE.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^(?:[!-~]{3,}|[!-\\-/-~][!-~]?|\\.[!-\\-/-~])$\""
                         .into(),
@@ -368,9 +363,7 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^@?[A-Za-z0-9_]{5,32}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            if !self::patterns::RECIPIENT_USERNAME.is_match(value) {
                 return Err("doesn't match pattern \"^@?[A-Za-z0-9_]{5,32}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -508,6 +501,70 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
                 Self(value.into())
             }
         }
+    }
+    /// The spec's patterns as automaton tables (`xtask/src/codegen/patterns`).
+    pub(crate) mod patterns {
+        use crate::pattern::{FOUND, NEVER, Pattern, byte_classes};
+        ///`ClientReference`: `^(?:[!-~]{3,}|[!-\-/-~][!-~]?|\.[!-\-/-~])$`
+        pub(crate) static CLIENT_REFERENCE: Pattern = Pattern {
+            classes: byte_classes(&[(33, 45, 1), (46, 46, 2), (47, 126, 1)]),
+            transitions: &[
+                &[NEVER, 1, 2, NEVER],
+                &[NEVER, 1, 1, FOUND],
+                &[NEVER, 1, 3, NEVER],
+                &[NEVER, 1, 1, NEVER],
+            ],
+            start: 0,
+        };
+        ///`RecipientUsername`: `^@?[A-Za-z0-9_]{5,32}$`
+        pub(crate) static RECIPIENT_USERNAME: Pattern = Pattern {
+            classes: byte_classes(
+                &[(48, 57, 1), (64, 64, 2), (65, 90, 1), (95, 95, 1), (97, 122, 1)],
+            ),
+            transitions: &[
+                &[NEVER, 1, 2, NEVER],
+                &[NEVER, 3, NEVER, NEVER],
+                &[NEVER, 1, NEVER, NEVER],
+                &[NEVER, 4, NEVER, NEVER],
+                &[NEVER, 5, NEVER, NEVER],
+                &[NEVER, 6, NEVER, NEVER],
+                &[NEVER, 7, NEVER, FOUND],
+                &[NEVER, 8, NEVER, FOUND],
+                &[NEVER, 9, NEVER, FOUND],
+                &[NEVER, 10, NEVER, FOUND],
+                &[NEVER, 11, NEVER, FOUND],
+                &[NEVER, 12, NEVER, FOUND],
+                &[NEVER, 13, NEVER, FOUND],
+                &[NEVER, 14, NEVER, FOUND],
+                &[NEVER, 15, NEVER, FOUND],
+                &[NEVER, 16, NEVER, FOUND],
+                &[NEVER, 17, NEVER, FOUND],
+                &[NEVER, 18, NEVER, FOUND],
+                &[NEVER, 19, NEVER, FOUND],
+                &[NEVER, 20, NEVER, FOUND],
+                &[NEVER, 21, NEVER, FOUND],
+                &[NEVER, 22, NEVER, FOUND],
+                &[NEVER, 23, NEVER, FOUND],
+                &[NEVER, 24, NEVER, FOUND],
+                &[NEVER, 25, NEVER, FOUND],
+                &[NEVER, 26, NEVER, FOUND],
+                &[NEVER, 27, NEVER, FOUND],
+                &[NEVER, 28, NEVER, FOUND],
+                &[NEVER, 29, NEVER, FOUND],
+                &[NEVER, 30, NEVER, FOUND],
+                &[NEVER, 31, NEVER, FOUND],
+                &[NEVER, 32, NEVER, FOUND],
+                &[NEVER, 33, NEVER, FOUND],
+                &[NEVER, NEVER, NEVER, FOUND],
+            ],
+            start: 0,
+        };
+        /// Every pattern with its source, for the sdk's test against an ECMA-262 engine.
+        #[cfg(test)]
+        pub(crate) static ALL: &[(&str, &Pattern)] = &[
+            ("^(?:[!-~]{3,}|[!-\\-/-~][!-~]?|\\.[!-\\-/-~])$", &CLIENT_REFERENCE),
+            ("^@?[A-Za-z0-9_]{5,32}$", &RECIPIENT_USERNAME),
+        ];
     }
 }
 #[derive(Clone, Debug)]

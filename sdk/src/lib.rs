@@ -33,6 +33,7 @@ mod json_schema;
 mod money;
 mod open_enum;
 mod pagination;
+mod pattern;
 mod random;
 mod response_head;
 mod retry;

@@ -11,6 +11,7 @@ use progenitor_impl::Generator;
 use super::operations::operations as sdk_operations;
 use super::optional_derives;
 use super::output::header;
+use super::patterns;
 use super::progenitor_shapes::Shapes;
 use super::settings::{SDK_CRATE, generation_settings};
 use super::spec::Spec;
@@ -48,6 +49,7 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
     let mut client = parse(client, "client")?;
     optional_derives::gate(&mut client);
     struct_builders::drop(&mut client);
+    patterns::rewrite(&mut client).map_err(|e| anyhow!("{}: {e}", spec.display))?;
     let type_count = count_types(&client);
     let api = surface::emit(&sdk_operations(spec)?, &Shapes::read(&client))
         .with_context(|| format!("{}: generating the sdk's methods", spec.display))?;

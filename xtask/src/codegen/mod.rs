@@ -8,6 +8,7 @@ mod generate;
 mod operations;
 mod optional_derives;
 mod output;
+mod patterns;
 mod progenitor_shapes;
 mod settings;
 mod spec;

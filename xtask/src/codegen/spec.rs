@@ -95,6 +95,7 @@ pub fn parse_spec(text: &str, display: &str) -> Result<Spec> {
     check_version(&value, text, display)?;
     check_operation_ids(&value, text, display)?;
     check_refs(&value, &value, text, display)?;
+    check_patterns(&value, text, display)?;
     let openapi: OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
         let line = line_of_path(text, &path);
@@ -174,6 +175,39 @@ fn check_refs(node: &Value, root: &Value, text: &str, display: &str) -> Result<(
             .try_for_each(|v| check_refs(v, root, text, display)),
         _ => Ok(()),
     }
+}
+
+/// Every string `pattern` must compile into the sdk's matcher (`patterns`), so a pattern the
+/// sdk cannot check faithfully stops codegen at its line.
+fn check_patterns(node: &Value, text: &str, display: &str) -> Result<()> {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(pattern)) = map.get("pattern")
+                && let Err(why) = super::patterns::compile(pattern)
+            {
+                let at = pattern_line(text, pattern).map_or_else(|| "?".into(), |l| l.to_string());
+                bail!("{display}:{at}: pattern `{pattern}` {why}");
+            }
+            map.values()
+                .try_for_each(|v| check_patterns(v, text, display))
+        }
+        Value::Array(items) => items
+            .iter()
+            .try_for_each(|v| check_patterns(v, text, display)),
+        _ => Ok(()),
+    }
+}
+
+/// 1-based line of the `pattern:` key whose YAML value is `pattern`.
+fn pattern_line(text: &str, pattern: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix("pattern:")
+                .and_then(|value| serde_norway::from_str::<String>(value).ok())
+                .is_some_and(|value| value == pattern)
+        })
+        .map(|i| i + 1)
 }
 
 /// 1-based line of the first line containing `needle`.
@@ -267,6 +301,18 @@ mod tests {
         let err = parse_spec(&spec, "s.yaml").unwrap_err().to_string();
         assert!(
             err.starts_with("s.yaml:15: unknown $ref `#/components/schemas/Nope`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_pattern_the_sdk_cannot_check_names_its_line_and_construct() {
+        let spec = format!(
+            "{MINIMAL}components:\n  schemas:\n    Name:\n      type: string\n      pattern: '^\\w+$'\n"
+        );
+        let err = parse_spec(&spec, "s.yaml").unwrap_err().to_string();
+        assert!(
+            err.starts_with("s.yaml:16: pattern `^\\w+$` uses `\\d`, `\\w` or `\\s`"),
             "{err}"
         );
     }
