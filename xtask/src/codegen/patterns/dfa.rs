@@ -148,6 +148,9 @@ impl Visitor for Dialect {
             Ast::Group(g) if matches!(g.kind, ast::GroupKind::NonCapturing(ref f) if !f.items.is_empty()) => {
                 Some("inline flags `(?…:…)`")
             }
+            Ast::ClassBracketed(class) if starts_with_bare_bracket(&class.kind) => {
+                Some("`]` first in a class (ECMA-262 reads `[]` as an empty class; escape it)")
+            }
             Ast::Assertion(a) => match a.kind {
                 ast::AssertionKind::StartLine | ast::AssertionKind::EndLine => None,
                 _ => Some("an assertion other than `^` and `$`"),
@@ -170,6 +173,15 @@ impl Visitor for Dialect {
     fn visit_class_set_binary_op_pre(&mut self, _: &ast::ClassSetBinaryOp) -> Result<(), String> {
         Err("uses a class operation `&&`, `--` or `~~` (not ECMA-262)".into())
     }
+}
+
+fn starts_with_bare_bracket(set: &ast::ClassSet) -> bool {
+    let first = match set {
+        ast::ClassSet::Item(ClassSetItem::Union(union)) => union.items.first(),
+        ast::ClassSet::Item(item) => Some(item),
+        ast::ClassSet::BinaryOp(_) => None,
+    };
+    matches!(first, Some(ClassSetItem::Literal(l)) if l.c == ']' && l.kind == ast::LiteralKind::Verbatim)
 }
 
 #[cfg(test)]
@@ -252,6 +264,8 @@ mod tests {
             ("(?i)abc", "flags"),
             ("(?i:abc)", "flags"),
             ("^[[a]]$", "nested class"),
+            ("^[]a]$", "`]` first in a class"),
+            ("^[^]a]$", "`]` first in a class"),
             ("^\\p{L}+$", "Unicode class"),
             ("^[a&&b]$", "class operation"),
             ("^(a$", "not a regular expression"),
