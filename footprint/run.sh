@@ -39,19 +39,24 @@ build() {
   (cd "$here/$crate" && CARGO_TARGET_DIR="$target" cargo build --locked --quiet)
   echo "$(date +%s.%N) - $started" | bc
 }
-ratios=()
+floor_times=() partner_times=() ratios=()
 for ((round = 1; round <= rounds; round++)); do
   if ((round % 2)); then order="floor partner"; else order="partner floor"; fi
   declare -A took=()
   for crate in $order; do took[$crate]=$(build "$crate" "$round"); done
   ratio=$(printf '%.3f' "$(echo "${took[partner]} / ${took[floor]}" | bc -l)")
-  ratios+=("$ratio")
+  floor_times+=("${took[floor]}") partner_times+=("${took[partner]}") ratios+=("$ratio")
   printf 'round %d: clean debug build: floor %.1f s, partner %.1f s, ratio %s\n' "$round" \
     "${took[floor]}" "${took[partner]}" "$ratio"
   rm -rf "$work"/target-*
 done
+# The median of an even count is the mean of the two middle values.
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 if ((rounds > 0)); then
-  sorted=($(printf '%s\n' "${ratios[@]}" | sort -n))
-  # The median of an even count is the upper middle one: the less flattering.
-  echo "median ratio over $rounds rounds: ${sorted[$((rounds / 2))]} (goal: at most 1.10)"
+  floor_median=$(median "${floor_times[@]}") partner_median=$(median "${partner_times[@]}")
+  printf 'over %d rounds: median floor %.1f s, median partner %.1f s, ratio of medians %.3f; median of the round ratios %.3f (goal: at most 1.10)\n' \
+    "$rounds" "$floor_median" "$partner_median" "$(echo "$partner_median / $floor_median" | bc -l)" \
+    "$(median "${ratios[@]}")"
 fi
