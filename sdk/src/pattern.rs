@@ -66,8 +66,26 @@ mod tests {
             .is_some()
     }
 
-    /// Texts near each pattern: ones it generates, the same with one character changed, and
-    /// arbitrary ones over ASCII, controls and multi-byte characters.
+    /// `source` without its `^` and `$` anchors (outside classes), which proptest cannot
+    /// generate from; what it generates is then only a guide, and regress still decides.
+    fn without_anchors(source: &str) -> String {
+        let (mut out, mut in_class, mut escaped) = (String::new(), false, false);
+        for c in source.chars() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '[' => in_class = true,
+                ']' => in_class = false,
+                '^' | '$' if !in_class => continue,
+                _ => {}
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// Texts near a pattern: ones it generates, the same with one character removed, replaced
+    /// or inserted, and arbitrary ones over ASCII, controls and multi-byte characters.
     fn texts(source: &'static str) -> BoxedStrategy<String> {
         let any_char = prop_oneof![
             4 => proptest::char::range('!', '~'),
@@ -76,16 +94,12 @@ mod tests {
         ];
         let arbitrary = proptest::collection::vec(any_char.clone(), 0..40)
             .prop_map(|chars| chars.into_iter().collect::<String>());
-        // proptest generates from a pattern without its anchors only.
-        let unanchored = source
-            .strip_prefix('^')
-            .and_then(|p| p.strip_suffix('$'))
-            .unwrap_or(source);
-        let matching = || proptest::string::string_regex(unanchored).ok();
-        let Some(generated) = matching() else {
-            return arbitrary.boxed();
+        let guide = without_anchors(source);
+        let generated = || {
+            proptest::string::string_regex(&guide)
+                .unwrap_or_else(|e| panic!("no strategy generates `{source}`: {e}"))
         };
-        let mutated = (generated, any::<prop::sample::Index>(), any_char, 0..3u8).prop_map(
+        let mutated = (generated(), any::<prop::sample::Index>(), any_char, 0..3u8).prop_map(
             |(text, at, c, how)| {
                 let mut chars: Vec<char> = text.chars().collect();
                 let i = if chars.is_empty() {
@@ -103,12 +117,37 @@ mod tests {
                 chars.into_iter().collect()
             },
         );
-        prop_oneof![matching().expect("parsed above"), mutated, arbitrary].boxed()
+        prop_oneof![generated(), mutated, arbitrary].boxed()
     }
 
     #[test]
     fn the_spec_has_patterns_to_check() {
         assert!(!ALL.is_empty());
+    }
+
+    /// Without this, a pattern whose texts all miss (or all match) would agree vacuously.
+    #[test]
+    fn the_texts_of_every_pattern_both_match_and_miss() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        for &(source, _) in ALL {
+            let strategy = texts(source);
+            let mut runner = TestRunner::deterministic();
+            let matched = (0..400)
+                .map(|_| strategy.new_tree(&mut runner).expect("a text").current())
+                .filter(|text| ecma_262(source, text))
+                .count();
+            assert!(
+                (40..=360).contains(&matched),
+                "{source}: {matched} of 400 texts match; the test needs both outcomes"
+            );
+        }
+    }
+
+    #[test]
+    fn anchors_are_dropped_outside_classes_and_escapes_only() {
+        assert_eq!(without_anchors("^a$|^b$"), "a|b");
+        assert_eq!(without_anchors("^[^$]\\$x$"), "[^$]\\$x");
     }
 
     proptest! {

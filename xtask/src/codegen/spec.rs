@@ -188,8 +188,16 @@ fn check_patterns(node: &Value, text: &str, display: &str) -> Result<()> {
                 let at = pattern_line(text, pattern).map_or_else(|| "?".into(), |l| l.to_string());
                 bail!("{display}:{at}: pattern `{pattern}` {why}");
             }
-            map.values()
-                .try_for_each(|v| check_patterns(v, text, display))
+            // Examples and extensions hold data, not schemas; the keys of `properties` are
+            // property names, whatever they are called.
+            map.iter().try_for_each(|(key, v)| match (key.as_str(), v) {
+                ("properties", Value::Object(properties)) => properties
+                    .values()
+                    .try_for_each(|schema| check_patterns(schema, text, display)),
+                ("example" | "examples", _) => Ok(()),
+                (key, _) if key.starts_with("x-") => Ok(()),
+                _ => check_patterns(v, text, display),
+            })
         }
         Value::Array(items) => items
             .iter()
@@ -314,6 +322,22 @@ mod tests {
         assert!(
             err.starts_with("s.yaml:16: pattern `^\\w+$` uses `\\d`, `\\w` or `\\s`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_pattern_key_in_an_example_is_data() {
+        let spec = format!(
+            "{MINIMAL}components:\n  schemas:\n    Rule:\n      type: object\n      example:\n        pattern: '^\\w+$'\n"
+        );
+        parse_spec(&spec, "s.yaml").expect("an example's `pattern` is not compiled");
+        let spec = format!(
+            "{MINIMAL}components:\n  schemas:\n    Rule:\n      type: object\n      properties:\n        example:\n          type: string\n          pattern: '^\\w+$'\n"
+        );
+        let err = parse_spec(&spec, "s.yaml").unwrap_err().to_string();
+        assert!(
+            err.starts_with("s.yaml:19: pattern"),
+            "a property named `example` is a schema: {err}"
         );
     }
 

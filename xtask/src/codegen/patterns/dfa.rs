@@ -36,7 +36,7 @@ pub fn compile(pattern: &str) -> Result<Tables, String> {
     let parsed = ast::parse::Parser::new()
         .parse(pattern)
         .map_err(|e| format!("not a regular expression: {}", e.kind()))?;
-    ast::visit(&parsed, Dialect)?;
+    ast::visit(&parsed, Dialect { pattern })?;
     let dfa = dense::Builder::new()
         .configure(
             dense::Config::new()
@@ -122,10 +122,13 @@ fn merge_byte_classes(rows: &[[u16; 257]]) -> Result<Tables, String> {
     })
 }
 
-/// Refuses what ECMA-262 and regex-syntax read differently.
-struct Dialect;
+/// Refuses what ECMA-262 and regex-syntax read differently. Characters are code points, as with
+/// ECMA-262's `u` flag and as regress (the engine the sdk's test compares with) reads them.
+struct Dialect<'p> {
+    pattern: &'p str,
+}
 
-impl Visitor for Dialect {
+impl Visitor for Dialect<'_> {
     type Output = ();
     type Err = String;
 
@@ -142,7 +145,15 @@ impl Visitor for Dialect {
                 Some("`\\d`, `\\w` or `\\s` (ASCII in ECMA-262, Unicode here; write the class out)")
             }
             Ast::ClassUnicode(_) => {
-                Some("a Unicode class `\\p{…}` (not ECMA-262 without the `u` flag)")
+                Some("a Unicode property class `\\p{…}` (write the ranges out)")
+            }
+            Ast::Literal(literal) => return check_literal(literal),
+            Ast::Repetition(r)
+                if matches!(r.op.kind, ast::RepetitionKind::Range(_))
+                    && self.pattern[r.op.span.start.offset..r.op.span.end.offset]
+                        .contains(char::is_whitespace) =>
+            {
+                Some("a count with spaces such as `{1, 64}` (literal text in ECMA-262)")
             }
             Ast::Flags(_) => Some("inline flags `(?…)`"),
             Ast::Group(g) if matches!(g.kind, ast::GroupKind::NonCapturing(ref f) if !f.items.is_empty()) => {
@@ -164,7 +175,13 @@ impl Visitor for Dialect {
         match item {
             ClassSetItem::Bracketed(_) => Err("uses a nested class `[…[…]…]` (a literal `[` in ECMA-262; escape it)".into()),
             ClassSetItem::Perl(_) => Err("uses `\\d`, `\\w` or `\\s` in a class (ASCII in ECMA-262, Unicode here; write the ranges out)".into()),
-            ClassSetItem::Unicode(_) => Err("uses a Unicode class `\\p{…}` (not ECMA-262 without the `u` flag)".into()),
+            ClassSetItem::Unicode(_) => {
+                Err("uses a Unicode property class `\\p{…}` (write the ranges out)".into())
+            }
+            ClassSetItem::Literal(literal) => check_literal(literal),
+            ClassSetItem::Range(range) => {
+                check_literal(&range.start).and_then(|()| check_literal(&range.end))
+            }
             ClassSetItem::Ascii(_) => Err("uses a POSIX class `[[:…:]]` (not ECMA-262)".into()),
             _ => Ok(()),
         }
@@ -172,6 +189,31 @@ impl Visitor for Dialect {
 
     fn visit_class_set_binary_op_pre(&mut self, _: &ast::ClassSetBinaryOp) -> Result<(), String> {
         Err("uses a class operation `&&`, `--` or `~~` (not ECMA-262)".into())
+    }
+}
+
+/// Escapes both dialects read the same way pass; the rest are refused.
+fn check_literal(literal: &ast::Literal) -> Result<(), String> {
+    use ast::{HexLiteralKind as Hex, LiteralKind as Kind, SpecialLiteralKind as Special};
+    match &literal.kind {
+        Kind::Verbatim | Kind::Meta | Kind::Superfluous => Ok(()),
+        Kind::HexFixed(Hex::X | Hex::UnicodeShort) => Ok(()),
+        Kind::Special(
+            Special::FormFeed
+            | Special::Tab
+            | Special::LineFeed
+            | Special::CarriageReturn
+            | Special::VerticalTab,
+        ) => Ok(()),
+        Kind::HexFixed(Hex::UnicodeLong) | Kind::HexBrace(_) => Err(
+            "uses `\\U…`, `\\x{…}` or `\\u{…}` (letters and a count in ECMA-262; write `\\uXXXX`)"
+                .into(),
+        ),
+        Kind::Special(Special::Bell) => Err("uses `\\a` (a plain `a` in ECMA-262)".into()),
+        _ => Err(format!(
+            "uses the escape for `{}`, which ECMA-262 reads differently",
+            literal.c.escape_default()
+        )),
     }
 }
 
@@ -255,6 +297,16 @@ mod tests {
     }
 
     #[test]
+    fn escapes_both_dialects_share_are_taken() {
+        let t = compile("^\\x41\\u0042[\\t\\-\\]]\\.\\/$").unwrap();
+        assert!(matches(&t, "AB\t./"));
+        assert!(matches(&t, "AB]./"));
+        assert!(matches(&t, "AB-./"));
+        assert!(!matches(&t, "AB ./"));
+        assert!(compile("^a{1,64}$").is_ok());
+    }
+
+    #[test]
     fn constructs_that_differ_from_ecma_262_are_refused_by_name() {
         for (pattern, named) in [
             ("^a.c$", "`.`"),
@@ -265,8 +317,15 @@ mod tests {
             ("(?i:abc)", "flags"),
             ("^[[a]]$", "nested class"),
             ("^[]a]$", "`]` first in a class"),
+            ("^\\a$", "`\\a`"),
+            ("^[\\a-z]$", "`\\a`"),
+            ("^\\x{41}$", "`\\x{…}`"),
+            ("^\\u{41}$", "`\\x{…}`"),
+            ("^\\U00000041$", "`\\x{…}`"),
+            ("^a{1, 64}$", "a count with spaces"),
+            ("^a{ 2 }$", "a count with spaces"),
             ("^[^]a]$", "`]` first in a class"),
-            ("^\\p{L}+$", "Unicode class"),
+            ("^\\p{L}+$", "Unicode property class"),
             ("^[a&&b]$", "class operation"),
             ("^(a$", "not a regular expression"),
         ] {

@@ -38,11 +38,10 @@ pub fn rewrite(file: &mut syn::File) -> Result<(), String> {
             items.push(syn::parse2(patterns_module(&compiled)).map_err(|e| e.to_string())?);
         }
     }
-    let left = quote!(#file).to_string();
-    if left.contains("regress") {
+    if names_regress(file) {
         return Err(
-            "typify's pattern check has a shape codegen does not know: a `regress` is \
-                    left after xtask/src/codegen/patterns/rewrite.rs ran"
+            "typify's pattern check has a shape codegen does not know: a `regress` path is \
+             left after xtask/src/codegen/patterns/rewrite.rs ran"
                 .into(),
         );
     }
@@ -65,8 +64,12 @@ fn replace_check(block: &mut syn::Block, owner: &str) -> Result<Option<String>, 
     let Stmt::Item(Item::Static(declared)) = block.stmts.remove(at) else {
         unreachable!("position() found a static");
     };
-    let pattern = first_string(&declared.expr)
-        .ok_or_else(|| format!("`{owner}`'s regress pattern is not a string literal"))?;
+    let pattern = known_pattern(&declared).ok_or_else(|| {
+        format!(
+            "`{owner}`'s pattern is built in a way codegen does not know (flags?): {}",
+            quote!(#declared)
+        )
+    })?;
     let mut swap = SwapFind {
         table: format_ident!("{}", screaming_snake(owner)),
         swapped: 0,
@@ -87,15 +90,42 @@ fn is_regress_static(stmt: &Stmt) -> bool {
         if s.ident == "PATTERN" && quote!(#s).to_string().contains("regress"))
 }
 
-fn first_string(expr: &Expr) -> Option<String> {
-    struct Find(Option<String>);
+/// The pattern of a static built exactly as typify builds one, with no flags or options that the
+/// tables would drop.
+fn known_pattern(declared: &syn::ItemStatic) -> Option<String> {
+    struct Find(Option<syn::LitStr>);
     impl syn::visit::Visit<'_> for Find {
         fn visit_lit_str(&mut self, lit: &syn::LitStr) {
-            self.0.get_or_insert_with(|| lit.value());
+            self.0.get_or_insert_with(|| lit.clone());
         }
     }
     let mut find = Find(None);
-    syn::visit::visit_expr(&mut find, expr);
+    syn::visit::visit_expr(&mut find, &declared.expr);
+    let lit = find.0?;
+    let (ty, expr) = (&declared.ty, &declared.expr);
+    // Token text without spaces: a parsed `||` prints as `| |`, a quoted one as `||`.
+    let text = |tokens: TokenStream| tokens.to_string().replace(' ', "");
+    let expected_ty = text(quote!(::std::sync::LazyLock<::regress::Regex>));
+    let built = text(quote!(#expr));
+    let known = [
+        quote!(::std::sync::LazyLock::new(|| { ::regress::Regex::new(#lit).unwrap() })),
+        quote!(::std::sync::LazyLock::new(|| ::regress::Regex::new(#lit).unwrap())),
+    ];
+    (text(quote!(#ty)) == expected_ty && known.into_iter().any(|k| text(k) == built))
+        .then(|| lit.value())
+}
+
+/// Whether any path in `file` goes through a `regress` segment.
+fn names_regress(file: &syn::File) -> bool {
+    struct Find(bool);
+    impl syn::visit::Visit<'_> for Find {
+        fn visit_path(&mut self, path: &syn::Path) {
+            self.0 |= path.segments.iter().any(|s| s.ident == "regress");
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut find = Find(false);
+    syn::visit::visit_file(&mut find, file);
     find.0
 }
 
@@ -267,7 +297,33 @@ mod tests {
             }
         };
         let err = rewrite(&mut file).unwrap_err();
-        assert!(err.contains("a `regress` is left"), "{err}");
+        assert!(err.contains("a `regress` path is left"), "{err}");
+    }
+
+    #[test]
+    fn a_pattern_built_with_flags_is_refused_not_stripped() {
+        let file = typify_output();
+        let text = quote!(#file).to_string().replace(
+            ":: regress :: Regex :: new (\"^@?[a-z]{2}$\")",
+            ":: regress :: Regex :: with_flags (\"^@?[a-z]{2}$\" , \"i\")",
+        );
+        assert!(text.contains("with_flags"), "{text}");
+        let mut file: syn::File = syn::parse_str(&text).unwrap();
+        let err = rewrite(&mut file).unwrap_err();
+        assert!(
+            err.contains("built in a way codegen does not know"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_word_regress_in_a_doc_comment_is_not_a_leftover() {
+        let mut file = typify_output();
+        file.items.push(syn::parse_quote! {
+            /// Guards against a regression in parsing.
+            pub struct Documented;
+        });
+        rewrite(&mut file).unwrap();
     }
 
     #[test]
