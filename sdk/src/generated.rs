@@ -514,7 +514,6 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
                 &[NEVER, 1, 3, NEVER],
                 &[NEVER, 1, 1, NEVER],
             ],
-            start: 0,
         };
         ///`RecipientUsername`: `^@?[A-Za-z0-9_]{5,32}$`
         pub(crate) static RECIPIENT_USERNAME: Pattern = Pattern {
@@ -557,7 +556,6 @@ only while the order is `pending_payment` (a `balance` order is paid at once).
                 &[NEVER, 33, NEVER, FOUND],
                 &[NEVER, NEVER, NEVER, FOUND],
             ],
-            start: 0,
         };
         /// Every pattern with its source, for the sdk's test against an ECMA-262 engine.
         #[cfg(test)]

@@ -12,17 +12,16 @@ pub(crate) const NEVER: u16 = u16::MAX - 1;
 pub(crate) struct Pattern {
     /// Each byte's column in a row of `transitions`.
     pub(crate) classes: [u8; 256],
-    /// One row per state: the next state for each byte class, then for the end of the text.
+    /// One row per state, the first before the first byte: the next state for each byte class,
+    /// then for the end of the text.
     pub(crate) transitions: &'static [&'static [u16]],
-    /// The row before the first byte.
-    pub(crate) start: u16,
 }
 
 impl Pattern {
     /// Whether the pattern matches somewhere in `text`, as ECMA-262's `RegExp.test` and JSON
     /// Schema's `pattern` mean it.
     pub(crate) fn is_match(&self, text: &str) -> bool {
-        let mut state = self.start;
+        let mut state = 0;
         for &byte in text.as_bytes() {
             let row = self.transitions[usize::from(state)];
             state = row[usize::from(self.classes[usize::from(byte)])];

@@ -18,7 +18,8 @@ pub const FOUND: u16 = u16::MAX;
 pub const NEVER: u16 = u16::MAX - 1;
 
 /// A pattern's automaton: `transitions[state * (eoi + 1) + class]` is the next state, where
-/// `class` is `classes[byte]` for a byte of the string and `eoi` at its end.
+/// `class` is `classes[byte]` for a byte of the string and `eoi` at its end. State 0 is the one
+/// before the first byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tables {
     /// Each byte's equivalence class: bytes no state tells apart share one.
@@ -27,8 +28,6 @@ pub struct Tables {
     pub eoi: u8,
     /// Row-major transitions, `eoi + 1` columns per state; [`FOUND`] and [`NEVER`] are final.
     pub transitions: Vec<u16>,
-    /// The state before the first byte.
-    pub start: u16,
 }
 
 /// Compiles `pattern`, or says which construct the sdk's matcher does not take.
@@ -50,7 +49,7 @@ pub fn compile(pattern: &str) -> Result<Tables, String> {
     tabulate(&dfa)
 }
 
-/// Walks every state reachable from the start and numbers them in the order found.
+/// Walks every state reachable from the start and numbers them in the order found, the start 0.
 fn tabulate(dfa: &dense::DFA<Vec<u32>>) -> Result<Tables, String> {
     let start = dfa
         .start_state(&start::Config::new().anchored(Anchored::No))
@@ -118,7 +117,6 @@ fn merge_byte_classes(rows: &[[u16; 257]]) -> Result<Tables, String> {
         eoi: u8::try_from(eoi)
             .map_err(|_| "tells all 256 bytes apart, leaving no class for the end")?,
         transitions,
-        start: 0,
     })
 }
 
@@ -233,7 +231,7 @@ mod tests {
     /// Walks the tables as the sdk does.
     fn matches(tables: &Tables, text: &str) -> bool {
         let stride = usize::from(tables.eoi) + 1;
-        let mut state = tables.start;
+        let mut state = 0;
         for class in text
             .bytes()
             .map(|b| tables.classes[usize::from(b)])

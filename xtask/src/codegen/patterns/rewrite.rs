@@ -168,7 +168,6 @@ fn patterns_module(compiled: &[(String, String, Tables)]) -> TokenStream {
                 );
                 quote!((#lo, #hi, #class))
             });
-        let start = Literal::u16_unsuffixed(tables.start);
         let rows = tables
             .transitions
             .chunks(usize::from(tables.eoi) + 1)
@@ -188,7 +187,6 @@ fn patterns_module(compiled: &[(String, String, Tables)]) -> TokenStream {
             pub(crate) static #name: Pattern = Pattern {
                 classes: byte_classes(&[#(#classes),*]),
                 transitions: &[#(#rows),*],
-                start: #start,
             };
         }
     });
