@@ -113,13 +113,25 @@ impl Client {
                     shared.http.clone(),
                     context.clone(),
                 );
-                let error = match send(client).await {
-                    Ok(response) => {
+                // The attempt ends by the call's deadline even mid-body: its timeout is the
+                // smaller of the attempt timeout (reqwest's) and the time left.
+                let outcome = match shared.retry.deadline {
+                    Some(deadline) => {
+                        let left = deadline.saturating_sub(started.elapsed());
+                        tokio::time::timeout(left, send(client))
+                            .await
+                            .map_err(|_| Error::deadline_exceeded(deadline, context.observed()))
+                    }
+                    None => Ok(send(client).await),
+                };
+                let error = match outcome {
+                    Err(deadline_passed) => deadline_passed,
+                    Ok(Err(error)) => Error::from_generated(error, context.observed()).await,
+                    Ok(Ok(response)) => {
                         tracing::Span::current().record("status", response.status().as_u16());
                         shared.budget.record_success(spent);
                         return Ok((response, attempt));
                     }
-                    Err(error) => Error::from_generated(error, context.observed()).await,
                 };
                 if let Some(status) = error.status() {
                     tracing::Span::current().record("status", status.as_u16());
@@ -165,6 +177,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: u64,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
@@ -178,6 +191,7 @@ impl ClientBuilder {
             timeout: Duration::from_secs(15),
             connect_timeout: Duration::from_secs(5),
             retry: RetryPolicy::default(),
+            max_response_bytes: crate::body_limit::DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: None,
             http: None,
             allow_insecure_http: false,
@@ -190,8 +204,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of one attempt (default 15 s). The whole call is bounded by the retry policy's
-    /// deadline.
+    /// Timeout of one attempt (default 15 s), the body included. The whole call is bounded by
+    /// the retry policy's deadline: an attempt still running when it passes is abandoned, so an
+    /// attempt's timeout is in effect the smaller of this and the time left.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -200,6 +215,16 @@ impl ClientBuilder {
     /// Connect timeout of one attempt (default 5 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// The most bytes read from one response body (default 4 MiB, about 80 times a page of
+    /// 100 orders). A `Content-Length` over it is refused before reading, a longer body is cut
+    /// the moment it passes it, on success and error responses alike: the call fails with
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) and is not retried.
+    /// Must be at least 1.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -232,6 +257,12 @@ impl ClientBuilder {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let api_key = self.api_key?;
+        if self.max_response_bytes == 0 {
+            return Err(Error::invalid_input(
+                "max_response_bytes",
+                "must be at least 1",
+            ));
+        }
         let base_url = crate::base_url::validate(&self.base_url, self.allow_insecure_http)?;
         let agent = match &self.user_agent {
             Some(product) => format!("{product} {}", sdk_user_agent()),
@@ -257,7 +288,9 @@ impl ClientBuilder {
             shared: Arc::new(Shared {
                 base_url,
                 http,
-                context: CallContext::new(api_key).with_user_agent(Some(agent)),
+                context: CallContext::new(api_key)
+                    .with_user_agent(Some(agent))
+                    .with_max_response_bytes(self.max_response_bytes),
                 retry: self.retry,
                 budget: RetryBudget::default(),
             }),

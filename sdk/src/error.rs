@@ -1,6 +1,8 @@
 //! The sdk's one error type. It keeps the HTTP status even when a body does not decode, keeps
 //! every cause as a `source()`, and carries the call's `Idempotency-Key` so a call whose outcome
-//! is unknown can be resumed.
+//! is unknown can be resumed. What it keeps of a response is bounded: a body is kept as a short
+//! excerpt with its full length, and `Display`/`Debug` cut the server's message and code, so a
+//! hostile server decides neither the size of an error nor of the log lines that print it.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -32,7 +34,8 @@ struct Inner {
 pub enum ErrorKind {
     /// The API answered with its error envelope.
     Api(ApiError),
-    /// No complete response: connect failure, timeout, reset, or a body cut off.
+    /// No complete response: connect failure, timeout (of the attempt), reset, or a body cut
+    /// off. `Display` says "timed out" when the cause is a timeout.
     #[non_exhaustive]
     Transport {
         /// The status, when the head of the response arrived before the failure.
@@ -47,8 +50,10 @@ pub enum ErrorKind {
         status: Option<StatusCode>,
         /// `Retry-After`, if the response had one.
         retry_after: Option<Duration>,
-        /// The body as received.
+        /// The first bytes of the body as received, at most 4 KiB.
         body: Bytes,
+        /// The body's full length in bytes (at most the client's `max_response_bytes`).
+        body_len: u64,
         /// The cause.
         source: serde_json::Error,
     },
@@ -59,8 +64,42 @@ pub enum ErrorKind {
         status: StatusCode,
         /// `Retry-After`, if the response had one.
         retry_after: Option<Duration>,
-        /// The body as received (it is not the error envelope).
+        /// The first bytes of the body as received, at most 4 KiB (it is not the error
+        /// envelope).
         body: Bytes,
+        /// The body's full length in bytes (at most the client's `max_response_bytes`).
+        body_len: u64,
+    },
+    /// The response was larger than the client's `max_response_bytes`
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)). Not
+    /// retried: the same server would send the same body.
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// The response's status.
+        status: Option<StatusCode>,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The declared `Content-Length`, when it alone refused the body (nothing was read);
+        /// `None` when the body was cut the moment it passed the limit.
+        content_length: Option<u64>,
+    },
+    /// The call's deadline ([`RetryPolicy::deadline`](crate::RetryPolicy::deadline)) passed
+    /// during an attempt: the attempt was abandoned, waiting for the response or reading it.
+    #[non_exhaustive]
+    DeadlineExceeded {
+        /// The status, when the head of the response arrived before the deadline.
+        status: Option<StatusCode>,
+        /// The deadline.
+        deadline: Duration,
+    },
+    /// A stream's page contradicts the pages before it (a non-empty page past the total, or the
+    /// same page twice). The stream ends with this error instead of looping or repeating items.
+    #[non_exhaustive]
+    InconsistentPage {
+        /// The offset of the page at fault.
+        offset: u64,
+        /// What it contradicts.
+        reason: Cow<'static, str>,
     },
     /// An input was rejected before anything was sent.
     #[non_exhaustive]
@@ -75,17 +114,74 @@ pub enum ErrorKind {
 }
 
 /// An error answered by the API: `{"ok": false, "error_code": …, "error_message": …}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Display` and `Debug` show at most the first 256 bytes of the message (then `…`).
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
     /// The machine-readable code; unknown codes are kept in `ErrorCode::Unknown`.
     pub code: ErrorCode,
-    /// The human-readable message.
+    /// The human-readable message, whole (bounded by the client's `max_response_bytes`).
     pub message: String,
     /// `Retry-After`, when the API sent one (on `429`).
     pub retry_after: Option<Duration>,
+}
+
+/// Bytes of a body an error keeps.
+pub(crate) const BODY_EXCERPT_BYTES: usize = 4 * 1024;
+/// Bytes of the server's message shown by `Display`, `Debug` and logs.
+const MESSAGE_EXCERPT_BYTES: usize = 256;
+/// Bytes of the server's error code shown by `Display` and `Debug` (real codes are short).
+const CODE_EXCERPT_BYTES: usize = 64;
+
+impl ApiError {
+    /// The whole message (bounded by the client's `max_response_bytes`); `Display` shows an
+    /// excerpt.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field(
+                "code",
+                &Excerpt(self.code.as_str(), CODE_EXCERPT_BYTES).to_string(),
+            )
+            .field(
+                "message",
+                &Excerpt(&self.message, MESSAGE_EXCERPT_BYTES).to_string(),
+            )
+            .field("message_len", &self.message.len())
+            .field("retry_after", &self.retry_after)
+            .finish()
+    }
+}
+
+/// At most `.1` bytes of `.0`, cut at a character boundary, with `…` when cut.
+struct Excerpt<'a>(&'a str, usize);
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self(text, max) = *self;
+        if text.len() <= max {
+            return f.write_str(text);
+        }
+        let end = (0..=max)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        write!(f, "{}…", &text[..end])
+    }
+}
+
+/// The first `BODY_EXCERPT_BYTES` of `body`, copied so the whole body is freed, and its length.
+fn excerpt(body: &Bytes) -> (Bytes, u64) {
+    let kept = body.len().min(BODY_EXCERPT_BYTES);
+    (Bytes::copy_from_slice(&body[..kept]), body.len() as u64)
 }
 
 impl Error {
@@ -148,16 +244,17 @@ impl Error {
             }
             G::CommunicationError(source)
             | G::InvalidUpgrade(source)
-            | G::ResponseBodyError(source) => ErrorKind::Transport {
-                status: source.status().or(status),
-                source,
-            },
-            G::InvalidResponsePayload(body, source) => ErrorKind::Decode {
-                status,
-                retry_after: observed.and_then(|m| m.retry_after),
-                body,
-                source,
-            },
+            | G::ResponseBodyError(source) => Self::transport(source.status().or(status), source),
+            G::InvalidResponsePayload(body, source) => {
+                let (body, body_len) = excerpt(&body);
+                ErrorKind::Decode {
+                    status,
+                    retry_after: observed.and_then(|m| m.retry_after),
+                    body,
+                    body_len,
+                    source,
+                }
+            }
             G::UnexpectedResponse(response) => {
                 let status = response.status();
                 let retry_after = retry_after(response.headers());
@@ -169,16 +266,17 @@ impl Error {
                             message: envelope.error_message.to_string(),
                             retry_after,
                         }),
-                        Err(_) => ErrorKind::UnexpectedStatus {
-                            status,
-                            retry_after,
-                            body,
-                        },
+                        Err(_) => {
+                            let (body, body_len) = excerpt(&body);
+                            ErrorKind::UnexpectedStatus {
+                                status,
+                                retry_after,
+                                body,
+                                body_len,
+                            }
+                        }
                     },
-                    Err(source) => ErrorKind::Transport {
-                        status: Some(status),
-                        source,
-                    },
+                    Err(source) => Self::transport(Some(status), source),
                 }
             }
             G::InvalidRequest(reason) | G::Custom(reason) => ErrorKind::InvalidInput {
@@ -188,6 +286,34 @@ impl Error {
             },
         };
         Self::new(kind)
+    }
+
+    /// A transport failure, or the size limit when that is what failed the body.
+    fn transport(status: Option<StatusCode>, source: reqwest::Error) -> ErrorKind {
+        match crate::body_limit::find(&source) {
+            Some(excess) => ErrorKind::ResponseTooLarge {
+                status,
+                limit: excess.limit,
+                content_length: excess.content_length,
+            },
+            None => ErrorKind::Transport { status, source },
+        }
+    }
+
+    /// The call's deadline passed during an attempt that had seen `observed` of a response.
+    pub(crate) fn deadline_exceeded(deadline: Duration, observed: Option<ResponseMeta>) -> Self {
+        Self::new(ErrorKind::DeadlineExceeded {
+            status: observed.map(|m| m.status),
+            deadline,
+        })
+    }
+
+    /// A stream's page at `offset` contradicts the pages before it.
+    pub(crate) fn inconsistent_page(offset: u64, reason: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorKind::InconsistentPage {
+            offset,
+            reason: reason.into(),
+        })
     }
 
     pub(crate) fn with_call(
@@ -224,9 +350,12 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match &self.inner.kind {
             ErrorKind::Api(api) => Some(api.status),
-            ErrorKind::Transport { status, .. } | ErrorKind::Decode { status, .. } => *status,
+            ErrorKind::Transport { status, .. }
+            | ErrorKind::Decode { status, .. }
+            | ErrorKind::ResponseTooLarge { status, .. }
+            | ErrorKind::DeadlineExceeded { status, .. } => *status,
             ErrorKind::UnexpectedStatus { status, .. } => Some(*status),
-            ErrorKind::InvalidInput { .. } => None,
+            ErrorKind::InvalidInput { .. } | ErrorKind::InconsistentPage { .. } => None,
         }
     }
 
@@ -244,12 +373,18 @@ impl Error {
     /// with [`Error::idempotency_key`] to find out without acting twice.
     pub fn is_outcome_unknown(&self) -> bool {
         match &self.inner.kind {
-            ErrorKind::Transport { .. } | ErrorKind::Decode { .. } => true,
+            ErrorKind::Transport { .. }
+            | ErrorKind::Decode { .. }
+            | ErrorKind::DeadlineExceeded { .. } => true,
             ErrorKind::Api(api) => {
                 api.status.is_server_error() || api.code == ErrorCode::IdempotencyInProgress
             }
             ErrorKind::UnexpectedStatus { status, .. } => status.is_server_error(),
-            ErrorKind::InvalidInput { .. } => false,
+            // A success too large to read may still have created what it answers.
+            ErrorKind::ResponseTooLarge { status, .. } => {
+                !status.is_some_and(|status| status.is_client_error())
+            }
+            ErrorKind::InvalidInput { .. } | ErrorKind::InconsistentPage { .. } => false,
         }
     }
 
@@ -286,12 +421,49 @@ impl fmt::Display for Error {
             write!(f, "{operation}: ")?;
         }
         match &self.inner.kind {
-            ErrorKind::Api(api) => write!(f, "{} {}: {}", api.status, api.code, api.message)?,
-            ErrorKind::Transport { status: None, .. } => f.write_str("no response")?,
-            ErrorKind::Transport {
-                status: Some(status),
-                ..
-            } => write!(f, "{status} response cut off")?,
+            ErrorKind::Api(api) => write!(
+                f,
+                "{} {}: {}",
+                api.status,
+                Excerpt(api.code.as_str(), CODE_EXCERPT_BYTES),
+                Excerpt(&api.message, MESSAGE_EXCERPT_BYTES)
+            )?,
+            ErrorKind::Transport { status, source } => match (status, source.is_timeout()) {
+                (None, true) => f.write_str("timed out waiting for a response")?,
+                (None, false) => f.write_str("no response")?,
+                (Some(status), true) => write!(f, "{status} response timed out mid-body")?,
+                (Some(status), false) => write!(f, "{status} response cut off")?,
+            },
+            ErrorKind::ResponseTooLarge {
+                status,
+                limit,
+                content_length,
+            } => {
+                if let Some(status) = status {
+                    write!(f, "{status} ")?;
+                }
+                match content_length {
+                    Some(length) => write!(
+                        f,
+                        "response refused: Content-Length {length} exceeds max_response_bytes ({limit})"
+                    )?,
+                    None => write!(f, "response cut: body exceeds max_response_bytes ({limit})")?,
+                }
+            }
+            ErrorKind::DeadlineExceeded { status, deadline } => match status {
+                Some(status) => write!(
+                    f,
+                    "timed out: the call's {deadline:?} deadline passed while reading the {status} response"
+                )?,
+                None => write!(
+                    f,
+                    "timed out: the call's {deadline:?} deadline passed waiting for a response"
+                )?,
+            },
+            ErrorKind::InconsistentPage { offset, reason } => write!(
+                f,
+                "page at offset {offset} contradicts the pages before it: {reason}"
+            )?,
             ErrorKind::Decode { status, .. } => match status {
                 Some(status) => write!(f, "{status} response body does not match the spec")?,
                 None => f.write_str("response body does not match the spec")?,

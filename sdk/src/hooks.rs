@@ -1,5 +1,6 @@
-//! The generated client's hooks: authentication on every request, and a record of each
-//! response's head (`response_head`) taken before the generated code decodes the body.
+//! The generated client's hooks: authentication on every request, a record of each response's
+//! head (`response_head`) taken before the generated code decodes the body, and the cap on the
+//! bytes read from that body (`body_limit`).
 
 use std::sync::{Arc, OnceLock};
 
@@ -15,6 +16,7 @@ use crate::response_head::{ResponseMeta, retry_after};
 pub struct CallContext {
     api_key: Option<ApiKey>,
     user_agent: Option<HeaderValue>,
+    max_response_bytes: u64,
     observed: Arc<OnceLock<ResponseMeta>>,
 }
 
@@ -24,12 +26,18 @@ impl CallContext {
         Self {
             api_key: Some(api_key),
             user_agent: None,
+            max_response_bytes: crate::body_limit::DEFAULT_MAX_RESPONSE_BYTES,
             observed: Arc::default(),
         }
     }
 
     pub(crate) fn with_user_agent(mut self, user_agent: Option<HeaderValue>) -> Self {
         self.user_agent = user_agent;
+        self
+    }
+
+    pub(crate) fn with_max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -69,10 +77,14 @@ impl ClientHooks<CallContext> for GeneratedClient {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
-        let _ = self.inner().observed.set(ResponseMeta {
+        let context = self.inner();
+        let _ = context.observed.set(ResponseMeta {
             status: response.status(),
             retry_after: retry_after(response.headers()),
         });
-        Ok(response)
+        Ok(crate::body_limit::limit(
+            response,
+            context.max_response_bytes,
+        ))
     }
 }

@@ -19,6 +19,7 @@ mod generated_api;
 
 mod auth;
 mod base_url;
+mod body_limit;
 mod client;
 mod enums;
 mod envelope;

@@ -1,5 +1,7 @@
 //! Offset paging: the page a call asks for, and the lazy stream the generated `x-pagination`
-//! methods build on, which fetches pages as it is polled.
+//! methods build on, which fetches pages as it is polled. A page that contradicts the pages
+//! before it ends the stream with an error (`check_page`), so a broken server can neither make
+//! it loop nor silently repeat items.
 
 use std::future::Future;
 
@@ -43,21 +45,45 @@ fn next_offset(offset: u64, received: usize, total: i64) -> Option<u64> {
     (received > 0 && next < u64::try_from(total).unwrap_or(0)).then_some(next)
 }
 
+/// Why a page at `offset` with `items` cannot follow `previous` (the page before it, if any),
+/// given the `total` it reports.
+fn check_page<T: PartialEq>(
+    offset: u64,
+    items: &[T],
+    total: i64,
+    previous: Option<&[T]>,
+) -> Result<(), String> {
+    let total = u64::try_from(total).unwrap_or(0);
+    if !items.is_empty() && offset >= total {
+        return Err(format!("{} items past the total of {total}", items.len()));
+    }
+    if !items.is_empty() && previous == Some(items) {
+        return Err(format!(
+            "the same {} items as the page before it",
+            items.len()
+        ));
+    }
+    Ok(())
+}
+
 /// Every item from `first` on: `fetch` gets each page's request and returns its items and the
-/// total across pages.
+/// total across pages. The stream ends with [`ErrorKind::InconsistentPage`] at a non-empty page
+/// past the total or a page equal to the one before it (a server that ignores `offset`).
+///
+/// [`ErrorKind::InconsistentPage`]: crate::ErrorKind::InconsistentPage
 pub(crate) fn paged<T, F, Fut>(
     first: PageRequest,
     fetch: F,
 ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
 where
-    T: Send + 'static,
+    T: Clone + PartialEq + Send + 'static,
     F: Fn(PageRequest) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(Vec<T>, i64), Error>> + Send + 'static,
 {
     let limit = first.limit.unwrap_or(STREAM_PAGE_SIZE);
     stream::try_unfold(
-        (Some(first.offset.unwrap_or(0)), fetch),
-        move |(offset, fetch)| async move {
+        (Some(first.offset.unwrap_or(0)), None::<Vec<T>>, fetch),
+        move |(offset, previous, fetch)| async move {
             let Some(offset) = offset else {
                 return Ok(None);
             };
@@ -66,8 +92,11 @@ where
                 offset: Some(offset),
             };
             let (items, total) = fetch(page).await?;
+            check_page(offset, &items, total, previous.as_deref())
+                .map_err(|reason| Error::inconsistent_page(offset, reason))?;
             let next = next_offset(offset, items.len(), total);
-            Ok(Some((items, (next, fetch))))
+            let previous = next.is_some().then(|| items.clone());
+            Ok(Some((items, (next, previous, fetch))))
         },
     )
     .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
@@ -77,12 +106,25 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::next_offset;
+    use super::{check_page, next_offset};
 
     #[test]
     fn paging_stops_at_total_or_an_empty_page() {
         assert_eq!(next_offset(0, 100, 250), Some(100));
         assert_eq!(next_offset(200, 50, 250), None);
         assert_eq!(next_offset(0, 0, 250), None);
+    }
+
+    #[test]
+    fn pages_that_contradict_the_ones_before_are_refused() {
+        assert_eq!(check_page(0, &[1, 2], 4, None), Ok(()));
+        assert_eq!(check_page(2, &[3, 4], 4, Some(&[1, 2][..])), Ok(()));
+        // An empty page past the total is how a list ends; a full one is not.
+        assert_eq!(check_page(4, &[] as &[u8], 4, Some(&[3, 4][..])), Ok(()));
+        let past = check_page(4, &[5], 4, Some(&[3, 4][..])).unwrap_err();
+        assert!(past.contains("past the total of 4"), "{past}");
+        let twice = check_page(2, &[1, 2], 10, Some(&[1, 2][..])).unwrap_err();
+        assert!(twice.contains("same 2 items"), "{twice}");
+        assert!(check_page(0, &[1], -1, None).is_err());
     }
 }

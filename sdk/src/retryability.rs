@@ -11,7 +11,8 @@ use crate::error::{Error, ErrorKind};
 /// Whether a failure is worth another attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Retryability {
-    /// Retrying cannot help (401, 404, 422, a state conflict, bad input, a bad success body).
+    /// Retrying cannot help (401, 404, 422, a state conflict, bad input, a bad success body,
+    /// a response over the size limit, pages that contradict each other).
     Permanent,
     /// It may succeed next time.
     Transient {
@@ -50,6 +51,10 @@ pub(crate) fn classify(error: &Error) -> Retryability {
             } else {
                 RETRY_COST
             },
+        },
+        ErrorKind::DeadlineExceeded { .. } => Retryability::Transient {
+            retry_after: None,
+            cost: TIMEOUT_RETRY_COST,
         },
         ErrorKind::Api(api) if api.code == ErrorCode::IdempotencyInProgress => {
             transient(api.retry_after)
@@ -134,6 +139,7 @@ mod tests {
             status: Some(StatusCode::BAD_GATEWAY),
             retry_after: None,
             body: "<html>".into(),
+            body_len: 6,
             source: body_error,
         });
         assert!(classify(&html_502).is_retryable());
@@ -141,9 +147,28 @@ mod tests {
             status: Some(StatusCode::OK),
             retry_after: None,
             body: "{}".into(),
+            body_len: 2,
             source: serde_json::from_str::<u8>("{}").unwrap_err(),
         });
         assert!(!classify(&bad_200).is_retryable());
+        let too_large = Error::new(ErrorKind::ResponseTooLarge {
+            status: Some(StatusCode::BAD_GATEWAY),
+            limit: 1024,
+            content_length: None,
+        });
+        assert!(!classify(&too_large).is_retryable());
+        let deadline = Error::new(ErrorKind::DeadlineExceeded {
+            status: None,
+            deadline: Duration::from_secs(8),
+        });
+        assert_eq!(
+            classify(&deadline),
+            Retryability::Transient {
+                retry_after: None,
+                cost: TIMEOUT_RETRY_COST
+            }
+        );
+        assert!(!classify(&Error::inconsistent_page(100, "x")).is_retryable());
         assert!(!classify(&Error::invalid_input("quantity", "x")).is_retryable());
     }
 }
