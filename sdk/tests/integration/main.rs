@@ -2,6 +2,7 @@
 //! loopback server.
 
 mod decoding;
+mod hostile;
 mod retries;
 mod secrets;
 mod support;

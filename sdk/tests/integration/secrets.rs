@@ -1,32 +1,9 @@
 //! The API key never appears in `Debug`, `Display`, errors, tracing output or URLs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
+use crate::support::log_capture::Captured;
 use crate::support::scripted_server::{ScriptedServer, Step};
 use crate::support::{API_KEY, client, envelope, order_json};
 use theopenmoney::{Client, NewStarsOrder};
-use tracing_subscriber::fmt::MakeWriter;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn the_key_is_sent_but_never_printed() {
@@ -78,7 +55,7 @@ async fn the_key_is_sent_but_never_printed() {
         format!("{:?}", Client::builder(API_KEY)),
         format!("{:?}", client.generated()),
     ];
-    let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let traces = captured.text();
     outputs.push(traces.clone());
     for (i, output) in outputs.iter().enumerate() {
         assert!(

@@ -1,5 +1,7 @@
 //! Shared fixtures for the sdk's integration tests.
 
+pub mod hostile_server;
+pub mod log_capture;
 pub mod scripted_server;
 
 use std::time::Duration;
