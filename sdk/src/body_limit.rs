@@ -9,7 +9,7 @@ use bytes::Bytes;
 use futures_util::{StreamExt, stream};
 use reqwest::ResponseBuilderExt;
 
-/// Default of `ClientBuilder::max_response_bytes`: about 80 times a page of 100 orders.
+/// Default of `ClientBuilder::max_response_bytes`: about 100 times a page of 100 orders.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The cause a capped body fails with; `Error::from_generated` finds it in the `reqwest::Error`

@@ -218,7 +218,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The most bytes read from one response body (default 4 MiB, about 80 times a page of
+    /// The most bytes read from one response body (default 4 MiB, about 100 times a page of
     /// 100 orders). A `Content-Length` over it is refused before reading, a longer body is cut
     /// the moment it passes it, on success and error responses alike: the call fails with
     /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) and is not retried.
