@@ -39,17 +39,22 @@ impl std::error::Error for ResponseTooLarge {}
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// `response` with a body that fails once more than `limit` bytes arrive. A `Content-Length`
-/// over the limit fails it before a byte is read (and the connection is dropped with it).
-pub(crate) fn limit(response: reqwest::Response, limit: u64) -> reqwest::Response {
+/// over the limit fails it before a byte is read (and the connection is dropped with it); one
+/// within the limit needs no wrapper, as hyper reads no more than the declared length.
+pub(crate) fn limit(mut response: reqwest::Response, limit: u64) -> reqwest::Response {
+    let declared = response.content_length();
+    if declared.is_some_and(|length| length <= limit) {
+        return response;
+    }
     let mut head = http::Response::builder()
         .status(response.status())
         .version(response.version())
         .url(response.url().clone());
     if let Some(headers) = head.headers_mut() {
-        *headers = response.headers().clone();
+        *headers = std::mem::take(response.headers_mut());
     }
-    let body = match response.content_length() {
-        Some(length) if length > limit => {
+    let body = match declared {
+        Some(length) => {
             drop(response);
             let refused = ResponseTooLarge {
                 limit,
@@ -59,7 +64,7 @@ pub(crate) fn limit(response: reqwest::Response, limit: u64) -> reqwest::Respons
                 Err::<Bytes, BoxError>(refused.into())
             }))
         }
-        _ => {
+        None => {
             let body = Box::pin(response.bytes_stream());
             // The body is dropped (and its connection with it) at the first error or excess.
             reqwest::Body::wrap_stream(stream::unfold(

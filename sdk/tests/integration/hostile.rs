@@ -103,6 +103,24 @@ async fn a_huge_content_length_is_refused_before_reading() {
 }
 
 #[tokio::test]
+async fn bytes_past_a_content_length_within_the_limit_are_never_read() {
+    let server = HostileServer::start(Misbehaviour::Overrun {
+        status: 200,
+        declared: 1000,
+        give_up_after: GIVE_UP_AFTER,
+    })
+    .await;
+    let client = default_client(&server.base_url);
+    let error = client.get_order(1).await.unwrap_err();
+    let ErrorKind::Decode { body_len, .. } = error.kind() else {
+        panic!("expected Decode, got {error:?}");
+    };
+    assert_eq!(*body_len, 1000, "the declared length, not a byte more");
+    drop(client);
+    assert_server_stopped_early(&server, 1000).await;
+}
+
+#[tokio::test]
 async fn the_limit_holds_on_error_responses_and_is_not_retried() {
     let server = HostileServer::start(Misbehaviour::EndlessChunked {
         status: 503,

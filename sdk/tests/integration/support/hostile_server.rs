@@ -23,6 +23,12 @@ pub enum Misbehaviour {
     EndlessChunked { status: u16, give_up_after: u64 },
     /// `Content-Length: length`, then that many bytes (or until the client hangs up).
     DeclaredLength { status: u16, length: u64 },
+    /// `Content-Length: declared`, then endless bytes (until `give_up_after`).
+    Overrun {
+        status: u16,
+        declared: u64,
+        give_up_after: u64,
+    },
     /// `Content-Length: length`, then `sent` bytes, then silence with the connection open.
     Stall { status: u16, length: u64, sent: u64 },
 }
@@ -119,6 +125,15 @@ async fn serve(mut stream: TcpStream, misbehaviour: Misbehaviour, state: &State)
         Misbehaviour::DeclaredLength { status, length } => {
             if write_head(&mut stream, status, length).await {
                 write_body(&mut stream, length, &filler, state).await;
+            }
+        }
+        Misbehaviour::Overrun {
+            status,
+            declared,
+            give_up_after,
+        } => {
+            if write_head(&mut stream, status, declared).await {
+                write_body(&mut stream, give_up_after, &filler, state).await;
             }
         }
         Misbehaviour::Stall {
