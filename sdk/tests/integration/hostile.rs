@@ -31,6 +31,16 @@ fn default_client(base_url: &str) -> Client {
         .unwrap()
 }
 
+/// A server misbehaving so, and the error of one default `get_order` against it.
+async fn get_order_from(misbehaviour: Misbehaviour) -> (HostileServer, theopenmoney::Error) {
+    let server = HostileServer::start(misbehaviour).await;
+    let error = default_client(&server.base_url)
+        .get_order(1)
+        .await
+        .expect_err("a misbehaving server cannot give an order");
+    (server, error)
+}
+
 async fn assert_server_stopped_early(server: &HostileServer, limit: u64) {
     assert!(
         server.wait_until_idle(Duration::from_secs(60)).await,
@@ -69,15 +79,11 @@ fn assert_too_large(error: &theopenmoney::Error, status: u16, content_length: Op
 
 #[tokio::test]
 async fn an_endless_chunked_body_is_cut_at_the_limit() {
-    let server = HostileServer::start(Misbehaviour::EndlessChunked {
+    let (server, error) = get_order_from(Misbehaviour::EndlessChunked {
         status: 200,
         give_up_after: GIVE_UP_AFTER,
     })
     .await;
-    let error = default_client(&server.base_url)
-        .get_order(1)
-        .await
-        .unwrap_err();
     assert_too_large(&error, 200, None);
     assert_eq!(server.requests(), 1);
     assert_server_stopped_early(&server, DEFAULT_LIMIT).await;
@@ -87,15 +93,11 @@ async fn an_endless_chunked_body_is_cut_at_the_limit() {
 #[tokio::test]
 async fn a_huge_content_length_is_refused_before_reading() {
     let length = 2 * 1024 * MIB;
-    let server = HostileServer::start(Misbehaviour::DeclaredLength {
+    let (server, error) = get_order_from(Misbehaviour::DeclaredLength {
         status: 200,
         length,
     })
     .await;
-    let error = default_client(&server.base_url)
-        .get_order(1)
-        .await
-        .unwrap_err();
     assert_too_large(&error, 200, Some(length));
     assert!(error.to_string().contains("Content-Length 2147483648"));
     // Whatever was sent sits in socket buffers; the client read none of it.
@@ -122,30 +124,23 @@ async fn bytes_past_a_content_length_within_the_limit_are_never_read() {
 
 #[tokio::test]
 async fn the_limit_holds_on_error_responses_and_is_not_retried() {
-    let server = HostileServer::start(Misbehaviour::EndlessChunked {
+    let (server, error) = get_order_from(Misbehaviour::EndlessChunked {
         status: 503,
         give_up_after: GIVE_UP_AFTER,
     })
     .await;
-    let error = default_client(&server.base_url)
-        .get_order(1)
-        .await
-        .unwrap_err();
     assert_too_large(&error, 503, None);
     assert_eq!(server.requests(), 1, "a 503 is retryable, its size is not");
     assert_server_stopped_early(&server, DEFAULT_LIMIT).await;
 
     // A status the operation does not document goes through the same cap.
-    let server = HostileServer::start(Misbehaviour::DeclaredLength {
+    let (server, error) = get_order_from(Misbehaviour::DeclaredLength {
         status: 418,
         length: 64 * MIB,
     })
     .await;
-    let error = default_client(&server.base_url)
-        .get_order(1)
-        .await
-        .unwrap_err();
     assert_too_large(&error, 418, Some(64 * MIB));
+    assert_server_stopped_early(&server, 0).await;
 }
 
 #[tokio::test]
@@ -270,22 +265,31 @@ async fn a_huge_html_page_is_kept_as_an_excerpt_with_its_length() {
     assert_eq!((body.len(), *body_len), (4096, page.len() as u64));
 }
 
-#[tokio::test]
-async fn a_body_stalled_mid_way_ends_by_the_call_deadline_and_says_timed_out() {
+/// The error of one `get_order` against a `200` whose body stops after 10 of 1000 bytes.
+async fn get_order_from_a_stalled_body(
+    timeout: Duration,
+    policy: RetryPolicy,
+) -> theopenmoney::Error {
     let server = HostileServer::start(Misbehaviour::Stall {
         status: 200,
         length: 1000,
         sent: 10,
     })
     .await;
-    // The attempt timeout alone would let it run for a minute.
     let client = Client::builder(API_KEY)
         .base_url(&server.base_url)
-        .timeout(Duration::from_secs(60))
-        .retry_policy(RetryPolicy::default().deadline(Some(Duration::from_millis(800))))
+        .timeout(timeout)
+        .retry_policy(policy)
         .build()
         .unwrap();
-    let error = client.get_order(1).await.unwrap_err();
+    client.get_order(1).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn a_body_stalled_mid_way_ends_by_the_call_deadline_and_says_timed_out() {
+    // The attempt timeout alone would let it run for a minute.
+    let policy = RetryPolicy::default().deadline(Some(Duration::from_millis(800)));
+    let error = get_order_from_a_stalled_body(Duration::from_secs(60), policy).await;
     assert!(
         matches!(
             error.kind(),
@@ -300,19 +304,8 @@ async fn a_body_stalled_mid_way_ends_by_the_call_deadline_and_says_timed_out() {
 
 #[tokio::test]
 async fn an_attempt_timeout_mid_body_says_timed_out() {
-    let server = HostileServer::start(Misbehaviour::Stall {
-        status: 200,
-        length: 1000,
-        sent: 10,
-    })
-    .await;
-    let client = Client::builder(API_KEY)
-        .base_url(&server.base_url)
-        .timeout(Duration::from_millis(300))
-        .retry_policy(RetryPolicy::no_retries())
-        .build()
-        .unwrap();
-    let error = client.get_order(1).await.unwrap_err();
+    let error =
+        get_order_from_a_stalled_body(Duration::from_millis(300), RetryPolicy::no_retries()).await;
     assert!(
         matches!(error.kind(), ErrorKind::Transport { status: Some(s), .. } if s.as_u16() == 200),
         "{error:?}"
