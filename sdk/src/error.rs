@@ -12,6 +12,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::enums::ErrorCode;
+use crate::excerpt::Excerpt;
 use crate::generated::types::ErrorEnvelope;
 use crate::idempotency_key::IdempotencyKey;
 use crate::response_head::{ResponseMeta, retry_after};
@@ -133,7 +134,7 @@ pub(crate) const BODY_EXCERPT_BYTES: usize = 4 * 1024;
 /// Bytes of the server's message shown by `Display`, `Debug` and logs.
 const MESSAGE_EXCERPT_BYTES: usize = 256;
 /// Bytes of the server's error code shown by `Display` and `Debug` (real codes are short).
-const CODE_EXCERPT_BYTES: usize = 64;
+const CODE_EXCERPT_BYTES: usize = crate::excerpt::WORD_EXCERPT_BYTES;
 
 impl ApiError {
     /// The whole message (bounded by the client's `max_response_bytes`); `Display` shows an
@@ -158,23 +159,6 @@ impl fmt::Debug for ApiError {
             .field("message_len", &self.message.len())
             .field("retry_after", &self.retry_after)
             .finish()
-    }
-}
-
-/// At most `.1` bytes of `.0`, cut at a character boundary, with `…` when cut.
-struct Excerpt<'a>(&'a str, usize);
-
-impl fmt::Display for Excerpt<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self(text, max) = *self;
-        if text.len() <= max {
-            return f.write_str(text);
-        }
-        let end = (0..=max)
-            .rev()
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(0);
-        write!(f, "{}…", &text[..end])
     }
 }
 

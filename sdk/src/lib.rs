@@ -24,6 +24,7 @@ mod client;
 mod enums;
 mod envelope;
 mod error;
+mod excerpt;
 mod hooks;
 mod idempotency;
 mod idempotency_key;

@@ -7,6 +7,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use crate::error::Error;
+use crate::excerpt::{Excerpt, WORD_EXCERPT_BYTES};
 
 /// One waiter's acceptors and default timings, as declared in the spec.
 #[derive(Debug)]
@@ -133,7 +134,9 @@ impl<T> fmt::Display for WaitError<T> {
                     waited.as_secs_f64()
                 )?;
                 match state {
-                    Some(state) => write!(f, " (last seen: `{state}`)"),
+                    Some(state) => {
+                        write!(f, " (last seen: `{}`)", Excerpt(state, WORD_EXCERPT_BYTES))
+                    }
                     None => f.write_str(" (no successful poll)"),
                 }
             }
@@ -217,7 +220,12 @@ where
         match poll().await {
             Ok(value) => {
                 let seen = state(&value);
-                tracing::debug!(waiter = waiter.name, polls, state = %seen, "polled");
+                tracing::debug!(
+                    waiter = waiter.name,
+                    polls,
+                    state = %Excerpt(&seen, WORD_EXCERPT_BYTES),
+                    "polled"
+                );
                 match verdict(waiter, &seen) {
                     Verdict::Success => return Ok(value),
                     Verdict::Failure => {
