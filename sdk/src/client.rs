@@ -113,25 +113,30 @@ impl Client {
                     shared.http.clone(),
                     context.clone(),
                 );
-                // The attempt ends by the call's deadline even mid-body: its timeout is the
-                // smaller of the attempt timeout (reqwest's) and the time left.
+                // The attempt (its body and an undocumented status's body included) ends by the
+                // call's deadline: its timeout is the smaller of reqwest's and the time left.
+                let this_attempt = async {
+                    match send(client).await {
+                        Ok(response) => Ok(response),
+                        Err(error) => Err(Error::from_generated(error, context.observed()).await),
+                    }
+                };
                 let outcome = match shared.retry.deadline {
                     Some(deadline) => {
                         let left = deadline.saturating_sub(started.elapsed());
-                        tokio::time::timeout(left, send(client))
-                            .await
-                            .map_err(|_| Error::deadline_exceeded(deadline, context.observed()))
+                        tokio::time::timeout(left, this_attempt).await.unwrap_or_else(|_| {
+                            Err(Error::deadline_exceeded(deadline, context.observed()))
+                        })
                     }
-                    None => Ok(send(client).await),
+                    None => this_attempt.await,
                 };
                 let error = match outcome {
-                    Err(deadline_passed) => deadline_passed,
-                    Ok(Err(error)) => Error::from_generated(error, context.observed()).await,
-                    Ok(Ok(response)) => {
+                    Ok(response) => {
                         tracing::Span::current().record("status", response.status().as_u16());
                         shared.budget.record_success(spent);
                         return Ok((response, attempt));
                     }
+                    Err(error) => error,
                 };
                 if let Some(status) = error.status() {
                     tracing::Span::current().record("status", status.as_u16());

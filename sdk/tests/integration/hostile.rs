@@ -265,13 +265,14 @@ async fn a_huge_html_page_is_kept_as_an_excerpt_with_its_length() {
     assert_eq!((body.len(), *body_len), (4096, page.len() as u64));
 }
 
-/// The error of one `get_order` against a `200` whose body stops after 10 of 1000 bytes.
+/// The error of one `get_order` against a `status` whose body stops after 10 of 1000 bytes.
 async fn get_order_from_a_stalled_body(
+    status: u16,
     timeout: Duration,
     policy: RetryPolicy,
 ) -> theopenmoney::Error {
     let server = HostileServer::start(Misbehaviour::Stall {
-        status: 200,
+        status,
         length: 1000,
         sent: 10,
     })
@@ -288,24 +289,29 @@ async fn get_order_from_a_stalled_body(
 #[tokio::test]
 async fn a_body_stalled_mid_way_ends_by_the_call_deadline_and_says_timed_out() {
     // The attempt timeout alone would let it run for a minute.
-    let policy = RetryPolicy::default().deadline(Some(Duration::from_millis(800)));
-    let error = get_order_from_a_stalled_body(Duration::from_secs(60), policy).await;
-    assert!(
-        matches!(
-            error.kind(),
-            ErrorKind::DeadlineExceeded { status: Some(s), deadline, .. }
-                if s.as_u16() == 200 && *deadline == Duration::from_millis(800)
-        ),
-        "{error:?}"
-    );
-    assert!(error.to_string().contains("timed out"), "{error}");
-    assert!(error.is_outcome_unknown());
+    // A documented status, decoded by the generated code, and an undocumented one, whose body
+    // the error mapping reads.
+    for status in [200, 418] {
+        let policy = RetryPolicy::default().deadline(Some(Duration::from_millis(800)));
+        let error = get_order_from_a_stalled_body(status, Duration::from_secs(60), policy).await;
+        assert!(
+            matches!(
+                error.kind(),
+                ErrorKind::DeadlineExceeded { status: Some(s), deadline, .. }
+                    if s.as_u16() == status && *deadline == Duration::from_millis(800)
+            ),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("timed out"), "{error}");
+        assert!(error.is_outcome_unknown());
+    }
 }
 
 #[tokio::test]
 async fn an_attempt_timeout_mid_body_says_timed_out() {
     let error =
-        get_order_from_a_stalled_body(Duration::from_millis(300), RetryPolicy::no_retries()).await;
+        get_order_from_a_stalled_body(200, Duration::from_millis(300), RetryPolicy::no_retries())
+            .await;
     assert!(
         matches!(error.kind(), ErrorKind::Transport { status: Some(s), .. } if s.as_u16() == 200),
         "{error:?}"
