@@ -88,20 +88,21 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         println!("peak RSS at start: {}", mib(status_kib("VmHWM")));
-        one_call(
-            "endless chunked 200, default settings",
-            Misbehaviour::EndlessChunked {
-                status: 200,
-                give_up_after: 64 * 1024 * MIB,
-            },
-            default_client,
-        )
-        .await;
+        // The refusal first: it reads nothing, so the peak after it is the baseline's.
         one_call(
             "200 with Content-Length 2 GiB, default settings",
             Misbehaviour::DeclaredLength {
                 status: 200,
                 length: 2 * 1024 * MIB,
+            },
+            default_client,
+        )
+        .await;
+        one_call(
+            "endless chunked 200, default settings",
+            Misbehaviour::EndlessChunked {
+                status: 200,
+                give_up_after: 64 * 1024 * MIB,
             },
             default_client,
         )
