@@ -130,7 +130,7 @@ pub struct ApiError {
 }
 
 /// Bytes of a body an error keeps.
-pub(crate) const BODY_EXCERPT_BYTES: usize = 4 * 1024;
+const BODY_EXCERPT_BYTES: usize = 4 * 1024;
 /// Bytes of the server's message shown by `Display`, `Debug` and logs.
 const MESSAGE_EXCERPT_BYTES: usize = 256;
 /// Bytes of the server's error code shown by `Display` and `Debug` (real codes are short).
