@@ -70,7 +70,8 @@ impl Client {
     }
 
     /// The generated builder-style client, authenticated like this one, for anything the
-    /// hand-written methods do not cover. It does not retry.
+    /// hand-written methods do not cover. It does not retry, nor apply the retry policy's
+    /// deadline; its responses are capped at `max_response_bytes` like every call's.
     pub fn generated(&self) -> GeneratedClient {
         GeneratedClient::new_with_client(
             &self.shared.base_url,
@@ -246,7 +247,8 @@ impl ClientBuilder {
     }
 
     /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). Timeouts set here are then
-    /// ignored: configure them on your client.
+    /// ignored: configure them on your client. The retry policy's deadline and
+    /// `max_response_bytes` still apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
