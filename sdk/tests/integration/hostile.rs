@@ -91,6 +91,41 @@ async fn an_endless_chunked_body_is_cut_at_the_limit() {
 }
 
 #[tokio::test]
+async fn your_own_http_client_keeps_the_limit_and_the_deadline() {
+    let server = HostileServer::start(Misbehaviour::EndlessChunked {
+        status: 200,
+        give_up_after: GIVE_UP_AFTER,
+    })
+    .await;
+    let client = Client::builder(API_KEY)
+        .base_url(&server.base_url)
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let error = client.get_order(1).await.unwrap_err();
+    assert_too_large(&error, 200, None);
+
+    let stalled = HostileServer::start(Misbehaviour::Stall {
+        status: 200,
+        length: 1000,
+        sent: 10,
+    })
+    .await;
+    // A client without any timeout of its own.
+    let client = Client::builder(API_KEY)
+        .base_url(&stalled.base_url)
+        .http_client(reqwest::Client::new())
+        .retry_policy(RetryPolicy::default().deadline(Some(Duration::from_millis(500))))
+        .build()
+        .unwrap();
+    let error = client.get_order(1).await.unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::DeadlineExceeded { .. }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_huge_content_length_is_refused_before_reading() {
     let length = 2 * 1024 * MIB;
     let (server, error) = get_order_from(Misbehaviour::DeclaredLength {
