@@ -22,7 +22,8 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// The longest `Retry-After` honoured; a longer one ends the call with the `429`.
     pub max_retry_after: Duration,
-    /// Time budget for a whole call, retries and waits included.
+    /// Time budget for a whole call, retries and waits included. An attempt still waiting for
+    /// or reading its response when it passes is abandoned (`ErrorKind::DeadlineExceeded`).
     pub deadline: Option<Duration>,
 }
 
@@ -68,7 +69,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Time budget for a whole call, retries and waits included (`None`: no limit).
+    /// Time budget for a whole call, retries and waits included (`None`: no limit). An attempt
+    /// still running when it passes is abandoned (`ErrorKind::DeadlineExceeded`).
     pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
         self.deadline = deadline;
         self
