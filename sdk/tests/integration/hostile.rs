@@ -178,26 +178,39 @@ async fn the_limit_holds_on_error_responses_and_is_not_retried() {
     assert_server_stopped_early(&server, 0).await;
 }
 
+fn client_with_limit(base_url: &str, limit: u64) -> Client {
+    Client::builder(API_KEY)
+        .base_url(base_url)
+        .max_response_bytes(limit)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_limit_is_inclusive_and_configurable() {
     let body = envelope(&order_json("paid", "0.418"));
     let len = body.len() as u64;
-    let server = ScriptedServer::start(vec![Step::ok(&body), Step::ok(&body)]).await;
-    let with_limit = |limit| {
-        Client::builder(API_KEY)
-            .base_url(&server.base_url)
-            .max_response_bytes(limit)
-            .build()
-            .unwrap()
-    };
-    assert!(with_limit(len).get_order(10421).await.is_ok());
-    let error = with_limit(len - 1).get_order(10421).await.unwrap_err();
-    assert!(
-        matches!(error.kind(), ErrorKind::ResponseTooLarge { limit, content_length: Some(l), .. } if *limit == len - 1 && *l == len),
-        "{error:?}"
-    );
+    // With a `Content-Length`, and chunked (counted as it streams).
+    for (step, declared) in [
+        (Step::ok(&body), Some(len)),
+        (Step::Chunked(body.clone(), 100), None),
+    ] {
+        let server = ScriptedServer::start(vec![step; 2]).await;
+        let order = client_with_limit(&server.base_url, len)
+            .get_order(10421)
+            .await;
+        assert_eq!(order.unwrap().id.0, 10421, "a body of exactly the limit");
+        let error = client_with_limit(&server.base_url, len - 1)
+            .get_order(10421)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error.kind(), ErrorKind::ResponseTooLarge { limit, content_length, .. }
+                if *limit == len - 1 && *content_length == declared),
+            "{error:?}"
+        );
+    }
     let zero = Client::builder(API_KEY)
-        .base_url(&server.base_url)
         .max_response_bytes(0)
         .build()
         .unwrap_err();

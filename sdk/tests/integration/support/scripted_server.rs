@@ -18,6 +18,8 @@ pub enum Step {
     Drop,
     /// Wait this long, then answer like `Json`.
     Delay(Duration, u16, String),
+    /// Answer `200` with this JSON body, chunked (no `Content-Length`), in pieces of this size.
+    Chunked(String, usize),
 }
 
 impl Step {
@@ -95,6 +97,7 @@ async fn serve(
         .unwrap_or_else(|| Step::error(500, "SCRIPT_EXHAUSTED"));
     let (status, headers, content_type, body) = match step {
         Step::Drop => return,
+        Step::Chunked(body, piece) => return write_chunked(&mut stream, &body, piece).await,
         Step::Json(status, headers, body) => (status, headers, "application/json", body),
         Step::Html(status, body) => (status, Vec::new(), "text/html", body),
         Step::Delay(wait, status, body) => {
@@ -112,6 +115,22 @@ async fn serve(
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes()).await;
     let _ = stream.write_all(body.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+async fn write_chunked(stream: &mut TcpStream, body: &str, piece: usize) {
+    let mut out = String::from(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+    );
+    for chunk in body.as_bytes().chunks(piece) {
+        out.push_str(&format!(
+            "{:x}\r\n{}\r\n",
+            chunk.len(),
+            String::from_utf8_lossy(chunk)
+        ));
+    }
+    out.push_str("0\r\n\r\n");
+    let _ = stream.write_all(out.as_bytes()).await;
     let _ = stream.shutdown().await;
 }
 
