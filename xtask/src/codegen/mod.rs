@@ -3,6 +3,7 @@
 //! Generation is all in memory first; files are written only after every output was produced,
 //! each atomically, so a broken spec never leaves the sdk half-regenerated.
 
+mod contract_extensions;
 mod extensions;
 mod generate;
 mod operations;
@@ -68,6 +69,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report> {
     let started = Instant::now();
     let spec_path = root.join(workspace::SPEC);
     let spec = load_spec(&spec_path, workspace::SPEC)?;
+    contract_extensions::check(&spec)?;
     let generated = generate(&spec)?;
     let outputs = [
         (workspace::SDK_GENERATED, &generated.sdk),
