@@ -9,6 +9,7 @@ mod case_log;
 pub mod clauses;
 pub mod config;
 mod coverage;
+mod declared_headers;
 mod envelope;
 pub mod failure;
 mod fixtures;
