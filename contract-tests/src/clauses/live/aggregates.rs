@@ -6,11 +6,12 @@
 //! Staging has other writers: the aggregate is read before and after the list's totals, and
 //! compared only when it did not move; tried again when it did, and noted when it kept moving.
 
+use futures_util::future::join_all;
 use serde_json::Value;
 
 use super::expect::{data, expect};
 use super::listing::{page, paging};
-use super::paging::ATTEMPTS;
+use super::paging::{ATTEMPTS, settle};
 use crate::failure::{Clause, ClauseFailure, ClauseResult};
 use crate::live::{Live, Raw};
 use crate::runtime::block_on;
@@ -36,10 +37,11 @@ async fn read(live: &Live, op: &Operation) -> Result<Value, ClauseFailure> {
 async fn agree(live: &Live, op: &Operation, aggregates: &Aggregates) -> ClauseResult {
     let list = spec().operation(&aggregates.operation);
     let one = || (paging(list).limit.as_str(), "1".to_owned());
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
+        settle(attempt).await;
         let stats = read(live, op).await?;
-        let unfiltered = page(live, CLAUSE, list, &[one()]).await?.total;
-        let mut counted = Vec::new();
+        // The list's totals, read at once to keep the window between the two reads short.
+        let mut asked = vec![(None, vec![one()])];
         for (property, parameter) in &aggregates.counts {
             let filter = list
                 .filters
@@ -47,9 +49,24 @@ async fn agree(live: &Live, op: &Operation, aggregates: &Aggregates) -> ClauseRe
                 .find(|f| &f.parameter == parameter)
                 .expect("x-aggregates names an x-filter (codegen checks it)");
             for value in &filter.values {
-                let query = [(parameter.as_str(), value.clone()), one()];
-                let total = page(live, CLAUSE, list, &query).await?.total;
-                counted.push((property, parameter, value, total));
+                let query = vec![(parameter.as_str(), value.clone()), one()];
+                asked.push((Some((property, parameter, value)), query));
+            }
+        }
+        let totals = join_all(
+            asked
+                .iter()
+                .map(|(_, query)| page(live, CLAUSE, list, query)),
+        )
+        .await;
+        let mut unfiltered = 0;
+        let mut counted = Vec::new();
+        for ((what, _), page) in asked.iter().zip(totals) {
+            match what {
+                None => unfiltered = page?.total,
+                Some((property, parameter, value)) => {
+                    counted.push((*property, *parameter, *value, page?.total));
+                }
             }
         }
         if read(live, op).await? != stats {

@@ -10,14 +10,16 @@
 
 use std::collections::BTreeMap;
 
+use futures_util::future::join_all;
+
 use super::expect::expect;
 use super::listing::{page, paging, walk};
-use super::paging::ATTEMPTS;
+use super::paging::{ATTEMPTS, settle};
 use super::requests::{fresh_key, make_order, premium_body};
 use crate::failure::{Clause, ClauseFailure, ClauseResult};
 use crate::live::{Auth, Live, Raw};
 use crate::runtime::block_on;
-use crate::spec::{Operation, spec};
+use crate::spec::{Filter, Operation, spec};
 
 const CLAUSE: Clause = Clause("filters");
 
@@ -63,37 +65,46 @@ async fn filtered_totals(
     op: &Operation,
     limit: u64,
 ) -> Result<BTreeMap<(String, String), u64>, ClauseFailure> {
+    let asked: Vec<(&Filter, &String)> = op
+        .filters
+        .iter()
+        .flat_map(|f| f.values.iter().map(move |v| (f, v)))
+        .collect();
+    // Read at once, to keep the window other writers can move them in short.
+    let pages = join_all(asked.iter().map(|(filter, value)| {
+        let query = [
+            (filter.parameter.as_str(), (*value).clone()),
+            (paging(op).limit.as_str(), limit.to_string()),
+        ];
+        async move { page(live, CLAUSE, op, &query).await }
+    }))
+    .await;
     let mut totals = BTreeMap::new();
-    for filter in &op.filters {
-        for value in &filter.values {
-            let query = [
-                (filter.parameter.as_str(), value.clone()),
-                (paging(op).limit.as_str(), limit.to_string()),
-            ];
-            let page = page(live, CLAUSE, op, &query).await?;
-            for item in &page.items {
-                CLAUSE.ensure(
-                    item[&filter.property].as_str() == Some(value.as_str()),
-                    &op.id,
-                    || {
-                        format!(
-                            "asked {}={value}, item {} has {} {}",
-                            filter.parameter,
-                            super::listing::identity(item),
-                            filter.property,
-                            item[&filter.property]
-                        )
-                    },
-                )?;
-            }
-            totals.insert((filter.parameter.clone(), value.clone()), page.total);
+    for ((filter, value), page) in asked.into_iter().zip(pages) {
+        let page = page?;
+        for item in &page.items {
+            CLAUSE.ensure(
+                item[&filter.property].as_str() == Some(value.as_str()),
+                &op.id,
+                || {
+                    format!(
+                        "asked {}={value}, item {} has {} {}",
+                        filter.parameter,
+                        super::listing::identity(item),
+                        filter.property,
+                        item[&filter.property]
+                    )
+                },
+            )?;
         }
+        totals.insert((filter.parameter.clone(), value.clone()), page.total);
     }
     Ok(totals)
 }
 
 async fn honoured(live: &Live, op: &Operation) -> ClauseResult {
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
+        settle(attempt).await;
         let before = filtered_totals(live, op, paging(op).max_limit).await?;
         let walk = walk(live, CLAUSE, op, &[]).await?;
         if walk.truncated {

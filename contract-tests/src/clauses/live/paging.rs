@@ -19,7 +19,15 @@ use crate::spec::{Operation, spec};
 
 const CLAUSE: Clause = Clause("paging");
 /// Attempts at a comparison before a moving `total` is noted instead.
-pub(crate) const ATTEMPTS: usize = 3;
+pub(crate) const ATTEMPTS: u32 = 6;
+
+/// Before attempt `n`, lets other writers settle: nothing before the first, then 50 ms
+/// doubling.
+pub(crate) async fn settle(attempt: u32) {
+    if attempt > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(50 << attempt.min(5))).await;
+    }
+}
 /// Orders the clause makes first, so that the order list has pages to walk.
 const SEED_ORDERS: usize = 5;
 /// Largest `limit` and `offset` the property draws: small pages over the first few dozen items.
@@ -56,7 +64,8 @@ pub(crate) fn pages_partition_every_list(live: &Live) -> ClauseResult {
 
 /// Walking every page yields `total` distinct items.
 async fn walk_yields_total(live: &Live, op: &Operation) -> ClauseResult {
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
+        settle(attempt).await;
         let walk = walk(live, CLAUSE, op, &[]).await?;
         if walk.truncated {
             live.run.notes.add(
@@ -102,7 +111,8 @@ async fn page_is_a_slice(live: &Live, op: &Operation, limit: u64, offset: u64) -
             (paging.offset.as_str(), offset.to_string()),
         ]
     };
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
+        settle(attempt).await;
         let asked = page(live, CLAUSE, op, &ask(limit, offset)).await?;
         echoes(op, &asked, limit, offset)?;
         CLAUSE.ensure(asked.items.len() as u64 <= limit, &op.id, || {
