@@ -95,8 +95,9 @@ impl Walk {
     }
 }
 
-/// Walks the list `op` (filtered by `filter`) with its largest page, from offset 0 until an
-/// offset at or past `total`, and ends with a one-item read of `total` to see it did not move.
+/// Walks the list `op` (filtered by `filter`) with its largest page, from offset 0 on by the
+/// items each page held, until an offset at or past `total` or an empty page, and ends with a
+/// one-item read of `total` to see it did not move.
 pub(crate) async fn walk(
     live: &Live,
     clause: Clause,
@@ -119,7 +120,8 @@ pub(crate) async fn walk(
         walk.totals.push(page.total);
         let got = page.items.len() as u64;
         walk.items.extend(page.items);
-        offset += limit;
+        // On by what came, as a client would: a page size is the paging clause's business.
+        offset += got;
         if offset >= page.total || got == 0 {
             let mut query = filter.to_vec();
             query.push((paging.limit.as_str(), "1".to_owned()));
