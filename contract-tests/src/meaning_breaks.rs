@@ -137,10 +137,12 @@ impl Meaning {
                 };
                 let (_, asked) = split(asked.to_str().unwrap_or_default());
                 for name in [&paging.limit, &paging.offset] {
-                    if let Some((_, value)) = asked.iter().find(|(k, _)| k == name) {
-                        if let Ok(n) = value.parse::<u64>() {
-                            data[name] = json!(n);
-                        }
+                    if let Some(n) = asked
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .and_then(|(_, value)| value.parse::<u64>().ok())
+                    {
+                        data[name] = json!(n);
                     }
                 }
             }

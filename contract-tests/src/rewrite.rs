@@ -198,10 +198,11 @@ fn add_to_unfiltered_list(
         number(&paging.limit),
         number(&paging.offset),
     );
-    if offset <= total && total < offset + limit {
-        if let Some(items) = data[&paging.items].as_array_mut() {
-            items.push(added);
-        }
+    if offset <= total
+        && total < offset + limit
+        && let Some(items) = data[&paging.items].as_array_mut()
+    {
+        items.push(added);
     }
     data[&paging.total] = json!(total + 1);
 }
