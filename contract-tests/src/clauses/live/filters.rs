@@ -14,7 +14,7 @@ use futures_util::future::join_all;
 
 use super::expect::expect;
 use super::listing::{page, paging, walk};
-use super::paging::{ATTEMPTS, settle};
+use super::paging::{ATTEMPTS, another_attempt};
 use super::requests::{fresh_key, make_order, premium_body};
 use crate::failure::{Clause, ClauseFailure, ClauseResult};
 use crate::live::{Auth, Live, Raw};
@@ -104,7 +104,9 @@ async fn filtered_totals(
 
 async fn honoured(live: &Live, op: &Operation) -> ClauseResult {
     for attempt in 0..ATTEMPTS {
-        settle(attempt).await;
+        if !another_attempt(live, attempt).await {
+            break;
+        }
         let before = filtered_totals(live, op, paging(op).max_limit).await?;
         let walk = walk(live, CLAUSE, op, &[]).await?;
         if walk.truncated {
@@ -143,7 +145,7 @@ async fn honoured(live: &Live, op: &Operation) -> ClauseResult {
     live.run.notes.add(
         CLAUSE,
         &op.id,
-        "filtered totals moved during every attempt (other writers): counts not compared",
+        "filtered totals moved during every attempt (other writers), or the budget left no room for another: counts not compared",
         "-",
     );
     Ok(())

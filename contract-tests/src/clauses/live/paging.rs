@@ -21,13 +21,27 @@ const CLAUSE: Clause = Clause("paging");
 /// Attempts at a comparison before a moving `total` is noted instead.
 pub(crate) const ATTEMPTS: u32 = 6;
 
-/// Before attempt `n`, lets other writers settle: nothing before the first, then 50 ms
-/// doubling.
-pub(crate) async fn settle(attempt: u32) {
-    if attempt > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(50 << attempt.min(5))).await;
+/// Requests a retry leaves untouched in the run's budget, for the clauses still to run.
+const RESERVE: u32 = 80;
+
+/// Whether to make attempt `n` at a comparison: the first always; another only while the
+/// run's budget keeps its reserve, after letting other writers settle (50 ms, doubling).
+pub(crate) async fn another_attempt(live: &Live, attempt: u32) -> bool {
+    if attempt == 0 {
+        return true;
     }
+    if live
+        .run
+        .budget
+        .remaining()
+        .is_some_and(|left| left < RESERVE)
+    {
+        return false;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt.min(5))).await;
+    true
 }
+
 /// Orders the clause makes first, so that the order list has pages to walk.
 const SEED_ORDERS: usize = 5;
 /// Largest `limit` and `offset` the property draws: small pages over the first few dozen items.
@@ -65,7 +79,9 @@ pub(crate) fn pages_partition_every_list(live: &Live) -> ClauseResult {
 /// Walking every page yields `total` distinct items.
 async fn walk_yields_total(live: &Live, op: &Operation) -> ClauseResult {
     for attempt in 0..ATTEMPTS {
-        settle(attempt).await;
+        if !another_attempt(live, attempt).await {
+            break;
+        }
         let walk = walk(live, CLAUSE, op, &[]).await?;
         if walk.truncated {
             live.run.notes.add(
@@ -112,7 +128,9 @@ async fn page_is_a_slice(live: &Live, op: &Operation, limit: u64, offset: u64) -
         ]
     };
     for attempt in 0..ATTEMPTS {
-        settle(attempt).await;
+        if !another_attempt(live, attempt).await {
+            break;
+        }
         let asked = page(live, CLAUSE, op, &ask(limit, offset)).await?;
         echoes(op, &asked, limit, offset)?;
         CLAUSE.ensure(asked.items.len() as u64 <= limit, &op.id, || {
@@ -172,7 +190,7 @@ fn moved(live: &Live, op: &Operation) {
     live.run.notes.add(
         CLAUSE,
         &op.id,
-        "`total` moved during every attempt (other writers): a comparison was skipped",
+        "`total` moved during every attempt (other writers), or the budget left no room for another: a comparison was skipped",
         "-",
     );
 }
