@@ -337,6 +337,22 @@ fn a_clean_run_shows_every_clause_passed_or_ignored_with_its_reason() {
         summary.contains("\n## Coverage\n\nContract coverage, live mode"),
         "{summary}"
     );
+    for meaning in [
+        "| paging | list_orders | ",
+        "| filters | list_orders?status | ",
+        "| aggregates | get_order_stats | ",
+        "| headers/idempotent-replayed | cancel_order | ",
+        "| invariants/order | Order | ",
+    ] {
+        let row = summary
+            .lines()
+            .find(|l| l.starts_with(meaning))
+            .unwrap_or_else(|| panic!("no {meaning} in {summary}"));
+        assert!(
+            !row.ends_with("| 0 |"),
+            "not compared on a clean run: {row}"
+        );
+    }
     assert_no_key(&server, &run);
     assert!(Path::new(&run.dir).join("summary.md").exists());
 }

@@ -102,6 +102,7 @@ async fn agree(live: &Live, op: &Operation, aggregates: &Aggregates) -> ClauseRe
                 )
             })?;
         }
+        live.run.coverage.record_meaning(CLAUSE.0, &op.id);
         return Ok(());
     }
     live.run.notes.add(

@@ -139,6 +139,8 @@ async fn honoured(live: &Live, op: &Operation) -> ClauseResult {
                     )
                 })?;
             }
+            let subject = format!("{}?{}", op.id, filter.parameter);
+            live.run.coverage.record_meaning(CLAUSE.0, &subject);
         }
         return Ok(());
     }

@@ -42,6 +42,7 @@ pub(crate) fn orders_read_back_as_created(live: &Live) -> ClauseResult {
             as_sent(operation, &order, &body, amount, sent_amount)?;
             reads_back(live, &order).await?;
         }
+        live.run.coverage.record_meaning(CLAUSE.0, "Order");
         Ok(())
     })
 }

@@ -105,13 +105,15 @@ async fn walk_yields_total(live: &Live, op: &Operation) -> ClauseResult {
                 )
             })?;
         }
-        return CLAUSE.ensure(walk.items.len() as u64 == walk.total(), &op.id, || {
+        CLAUSE.ensure(walk.items.len() as u64 == walk.total(), &op.id, || {
             format!(
                 "walking every page yielded {} items, `total` says {}",
                 walk.items.len(),
                 walk.total()
             )
-        });
+        })?;
+        live.run.coverage.record_meaning(CLAUSE.0, &op.id);
+        return Ok(());
     }
     moved(live, op);
     Ok(())

@@ -41,6 +41,7 @@ pub(crate) fn replayed_only_on_a_replay(live: &Live) -> ClauseResult {
                     )
                 })?;
             }
+            live.run.coverage.record_meaning(CLAUSE.0, &op.id);
         }
         through_the_sdk(live).await
     })
