@@ -84,7 +84,7 @@ impl Meaning {
             let op = spec().operation(operation);
             match (&op.pagination, value.parse::<u64>()) {
                 (Some(p), Ok(n)) if p.limit == name => (1..=p.max_limit).contains(&n),
-                (Some(p), Ok(_)) if p.offset == name => true,
+                (Some(p), Ok(n)) if p.offset == name => i64::try_from(n).is_ok(),
                 (Some(p), Err(_)) if p.limit == name || p.offset == name => false,
                 _ => true,
             }

@@ -12,7 +12,7 @@ use crate::spec::{Operation, Pagination};
 
 /// Walks stop after this many pages: a list longer than this many largest pages is not walked
 /// whole (the clause says so in a note) rather than spending the run's request budget.
-pub(crate) const MAX_WALK_PAGES: usize = 20;
+pub(crate) const MAX_WALK_PAGES: usize = 10;
 
 /// One page as answered.
 #[derive(Debug, Clone)]
