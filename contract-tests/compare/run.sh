@@ -28,7 +28,7 @@ if [[ ${#servers[@]} -eq 0 ]]; then
     servers=(clean additions reword respell slow drop-error-code non-null-data-on-error
         strip-retry-after not-found-becomes-400 forget-idempotency-key serve-as-beta price-as-string
         ignore-offset ignore-limit total-off-by-one ignore-filters stats-disagree omit-replayed
-        replayed-on-first expires-before-created)
+        replayed-on-first replayed-yes expires-before-created)
 fi
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)

@@ -26,7 +26,7 @@ use theopenmoney_sandbox::Sandbox;
 const COUNT_PATH: &str = "/_contract/requests";
 
 /// The servers, by name: what each does to a correct sandbox.
-const SERVERS: [(&str, &str); 20] = [
+const SERVERS: [(&str, &str); 21] = [
     ("clean", "nothing: a correct server"),
     (
         "additions",
@@ -100,6 +100,7 @@ fn interceptor(name: &str, beta: &str) -> Option<Arc<dyn Interceptor>> {
         "stats-disagree" => Arc::new(Break::Meaning(Meaning::StatsDisagree)),
         "omit-replayed" => Arc::new(Break::Meaning(Meaning::OmitReplayed)),
         "replayed-on-first" => Arc::new(Break::Meaning(Meaning::ReplayedOnFirst)),
+        "replayed-yes" => Arc::new(Break::Meaning(Meaning::ReplayedYes)),
         "expires-before-created" => Arc::new(Break::Meaning(Meaning::ExpiresBeforeCreated)),
         _ => return None,
     })

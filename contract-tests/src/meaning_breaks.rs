@@ -30,6 +30,8 @@ pub enum Meaning {
     OmitReplayed,
     /// Every answer that declares `Idempotent-Replayed` carries `true`, first ones too.
     ReplayedOnFirst,
+    /// Replays say `Idempotent-Replayed: yes`, a value its schema does not allow.
+    ReplayedYes,
     /// Orders expire before they were created (the two timestamps swapped).
     ExpiresBeforeCreated,
 }
@@ -110,6 +112,14 @@ impl Meaning {
         match self {
             Self::OmitReplayed => {
                 response.headers.remove(REPLAYED);
+                return;
+            }
+            Self::ReplayedYes => {
+                if response.headers.contains_key(REPLAYED) {
+                    response
+                        .headers
+                        .insert(REPLAYED, http::HeaderValue::from_static("yes"));
+                }
                 return;
             }
             Self::ReplayedOnFirst => {

@@ -279,6 +279,26 @@ fn idempotent_replayed_on_a_first_create_fails_only_the_replay_header_clause() {
 }
 
 #[test]
+fn a_declared_header_breaking_its_schema_fails_the_header_schema_clause_wherever_it_appears() {
+    let failures = failing(|| Arc::new(Break::Meaning(Meaning::ReplayedYes)));
+    let names: Vec<&str> = failures.iter().map(|(name, _)| *name).collect();
+    // Every clause that replays a create or cancel sees it, and only through this clause.
+    for test in [
+        "idempotency::replay_same_key_same_order",
+        "headers::idempotent_replayed_only_on_a_replay",
+    ] {
+        assert!(names.contains(&test), "{failures:#?}");
+    }
+    for (_, failure) in &failures {
+        assert_eq!(failure.clause, "headers/schema", "{failure}");
+        assert!(
+            failure.seen.contains("idempotent-replayed: yes"),
+            "{failure}"
+        );
+    }
+}
+
+#[test]
 fn orders_that_expire_before_they_were_created_fail_only_the_invariant_clause() {
     only(
         Meaning::ExpiresBeforeCreated,
