@@ -74,6 +74,10 @@ const SERVERS: [(&str, &str); 21] = [
         "first creates carry `Idempotent-Replayed: true`",
     ),
     (
+        "replayed-yes",
+        "replays say `Idempotent-Replayed: yes` (not in its schema)",
+    ),
+    (
         "expires-before-created",
         "orders' `expires_at` and `created_at` swapped",
     ),
