@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The contract suite and Schemathesis side by side, on the same servers: a clean sandbox, the
-# two that must pass (additions, reworded messages) and the broken servers of
+# ones that must pass (additions, reworded messages, respelled JSON, slow answers) and the broken servers of
 # tests/broken_server.rs, each a fresh in-memory sandbox behind the suite's rewriting proxy
 # (`cargo run -p contract-tests --example broken_server -- <server>`), which counts the requests
 # it is sent. On each server, the live suite runs first, then Schemathesis (pinned, in the venv
@@ -25,8 +25,10 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 if [[ ${#servers[@]} -eq 0 ]]; then
-    servers=(clean additions reword drop-error-code non-null-data-on-error strip-retry-after
-        not-found-becomes-400 forget-idempotency-key serve-as-beta price-as-string)
+    servers=(clean additions reword respell slow drop-error-code non-null-data-on-error
+        strip-retry-after not-found-becomes-400 forget-idempotency-key serve-as-beta price-as-string
+        ignore-offset ignore-limit total-off-by-one ignore-filters stats-disagree omit-replayed
+        replayed-on-first replayed-yes expires-before-created)
 fi
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)

@@ -16,7 +16,8 @@ use contract_tests::budget::Budget;
 use contract_tests::config::Secret;
 use contract_tests::intercept::{Interceptor, Passthrough};
 use contract_tests::proxy::RecordingProxy;
-use contract_tests::rewrite::{Additions, Break, Reword};
+use contract_tests::respell::{Respell, Slow};
+use contract_tests::rewrite::{Additions, Break, Meaning, Reword};
 use contract_tests::run::RunState;
 use test_proxy::{ProxiedRequest, ProxiedResponse, Verdict};
 use theopenmoney_sandbox::Sandbox;
@@ -25,13 +26,21 @@ use theopenmoney_sandbox::Sandbox;
 const COUNT_PATH: &str = "/_contract/requests";
 
 /// The servers, by name: what each does to a correct sandbox.
-const SERVERS: [(&str, &str); 10] = [
+const SERVERS: [(&str, &str); 21] = [
     ("clean", "nothing: a correct server"),
     (
         "additions",
         "adds fields, enum values and error codes, reorders keys (must pass)",
     ),
     ("reword", "rewords every error message (must pass)"),
+    (
+        "respell",
+        "writes fractions with exponents, strings as \\u escapes, keys reversed (must pass)",
+    ),
+    (
+        "slow",
+        "answers every third request 250 ms late (must pass)",
+    ),
     ("drop-error-code", "errors lose `error_code`"),
     ("non-null-data-on-error", "errors carry `data: {}`"),
     ("strip-retry-after", "429s lose `Retry-After`"),
@@ -45,6 +54,33 @@ const SERVERS: [(&str, &str); 10] = [
         "get_order runs as partner beta: another partner's orders leak",
     ),
     ("price-as-string", "orders carry `price_ton` as a string"),
+    ("ignore-offset", "lists ignore a valid `offset` and echo it"),
+    ("ignore-limit", "lists ignore a valid `limit` and echo it"),
+    (
+        "total-off-by-one",
+        "unfiltered lists report one item more in `total`",
+    ),
+    (
+        "ignore-filters",
+        "`list_orders` ignores `status` and `order_type`",
+    ),
+    (
+        "stats-disagree",
+        "`by_status` counts one order more than the list",
+    ),
+    ("omit-replayed", "replays lose `Idempotent-Replayed: true`"),
+    (
+        "replayed-on-first",
+        "first creates carry `Idempotent-Replayed: true`",
+    ),
+    (
+        "replayed-yes",
+        "replays say `Idempotent-Replayed: yes` (not in its schema)",
+    ),
+    (
+        "expires-before-created",
+        "orders' `expires_at` and `created_at` swapped",
+    ),
 ];
 
 fn interceptor(name: &str, beta: &str) -> Option<Arc<dyn Interceptor>> {
@@ -59,6 +95,17 @@ fn interceptor(name: &str, beta: &str) -> Option<Arc<dyn Interceptor>> {
         "forget-idempotency-key" => Arc::new(Break::ForgetIdempotencyKey),
         "serve-as-beta" => Arc::new(Break::ServeAs(Secret::new(format!("Bearer {beta}")))),
         "price-as-string" => Arc::new(Break::PriceAsString),
+        "respell" => Arc::new(Respell),
+        "slow" => Arc::new(Slow::default()),
+        "ignore-offset" => Arc::new(Break::Meaning(Meaning::IgnoreOffset)),
+        "ignore-limit" => Arc::new(Break::Meaning(Meaning::IgnoreLimit)),
+        "total-off-by-one" => Arc::new(Break::Meaning(Meaning::TotalOffByOne)),
+        "ignore-filters" => Arc::new(Break::Meaning(Meaning::IgnoreFilters)),
+        "stats-disagree" => Arc::new(Break::Meaning(Meaning::StatsDisagree)),
+        "omit-replayed" => Arc::new(Break::Meaning(Meaning::OmitReplayed)),
+        "replayed-on-first" => Arc::new(Break::Meaning(Meaning::ReplayedOnFirst)),
+        "replayed-yes" => Arc::new(Break::Meaning(Meaning::ReplayedYes)),
+        "expires-before-created" => Arc::new(Break::Meaning(Meaning::ExpiresBeforeCreated)),
         _ => return None,
     })
 }

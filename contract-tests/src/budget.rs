@@ -51,6 +51,11 @@ impl Budget {
         self.sent.load(Ordering::SeqCst)
     }
 
+    /// Requests still allowed (`None`: no limit).
+    pub(crate) fn remaining(&self) -> Option<u32> {
+        self.limit.map(|limit| limit.saturating_sub(self.sent()))
+    }
+
     /// Requests refused because the budget was spent.
     pub(crate) fn refused(&self) -> u32 {
         self.refused.load(Ordering::SeqCst)
@@ -69,11 +74,14 @@ mod tests {
     #[test]
     fn refuses_past_the_limit_and_counts_refusals() {
         let budget = Budget::limited(2);
-        assert!(budget.try_take() && budget.try_take());
+        assert!(budget.try_take());
+        assert_eq!(budget.remaining(), Some(1));
+        assert!(budget.try_take());
         assert!(!budget.try_take());
         assert_eq!((budget.sent(), budget.refused()), (2, 1));
+        assert_eq!(budget.remaining(), Some(0));
         let unlimited = Budget::unlimited();
         assert!((0..1000).all(|_| unlimited.try_take()));
-        assert_eq!(unlimited.sent(), 1000);
+        assert_eq!((unlimited.sent(), unlimited.remaining()), (1000, None));
     }
 }

@@ -17,6 +17,46 @@ pub(crate) type Triple = (String, Status, String);
 #[derive(Debug, Default)]
 pub(crate) struct Coverage {
     seen: Mutex<BTreeMap<Triple, u32>>,
+    /// Semantic comparisons made, per (clause, what the spec declares it on).
+    meanings: Mutex<BTreeMap<(String, String), u32>>,
+}
+
+/// One row of the semantic part of the report: a meaning the spec declares and how often a
+/// clause compared it (0: never, or skipped because other writers kept moving it; see notes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MeaningRow {
+    pub clause: String,
+    pub subject: String,
+    pub checked: u32,
+}
+
+/// What the spec declares a meaning on, per semantic clause: every `x-pagination` list, every
+/// `x-filter` parameter, every `x-aggregates` operation, every response declaring
+/// `Idempotent-Replayed`, and the `Order` schema's prose invariants.
+fn declared_meanings(spec: &Spec) -> Vec<(String, String)> {
+    let mut declared = Vec::new();
+    for op in &spec.operations {
+        if op.pagination.is_some() {
+            declared.push(("paging".to_owned(), op.id.clone()));
+        }
+        for filter in &op.filters {
+            declared.push((
+                "filters".to_owned(),
+                format!("{}?{}", op.id, filter.parameter),
+            ));
+        }
+        if op.aggregates.is_some() {
+            declared.push(("aggregates".to_owned(), op.id.clone()));
+        }
+        let replayed = op
+            .response(Status::Exact(200))
+            .is_some_and(|r| r.headers.iter().any(|h| h.name == "idempotent-replayed"));
+        if replayed {
+            declared.push(("headers/idempotent-replayed".to_owned(), op.id.clone()));
+        }
+    }
+    declared.push(("invariants/order".to_owned(), "Order".to_owned()));
+    declared
 }
 
 /// One row of the report.
@@ -45,6 +85,8 @@ pub(crate) struct Report {
     pub mode: String,
     /// Documented triples first, in the spec's order, then undocumented ones seen.
     pub rows: Vec<Row>,
+    /// The declared meanings and how often each was compared (live mode only).
+    pub meanings: Vec<MeaningRow>,
 }
 
 impl Coverage {
@@ -56,6 +98,16 @@ impl Coverage {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .entry(key)
+            .or_default() += 1;
+    }
+
+    /// Records one semantic comparison `clause` made on `subject`.
+    pub(crate) fn record_meaning(&self, clause: &str, subject: &str) {
+        *self
+            .meanings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((clause.to_owned(), subject.to_owned()))
             .or_default() += 1;
     }
 
@@ -85,9 +137,27 @@ impl Coverage {
                 });
             }
         }
+        let checked = self
+            .meanings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let meanings = if mode == "live" {
+            declared_meanings(spec)
+                .into_iter()
+                .map(|key| MeaningRow {
+                    checked: checked.get(&key).copied().unwrap_or(0),
+                    clause: key.0,
+                    subject: key.1,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Report {
             mode: mode.to_owned(),
             rows,
+            meanings,
         }
     }
 }
@@ -137,6 +207,19 @@ impl Report {
             self.mode,
             self.missing().len()
         );
+        if !self.meanings.is_empty() {
+            out.push_str(
+                "\nSemantic clauses: each meaning the spec declares, and how often a clause compared it \
+                 (0: not compared, see the notes)\n\n| clause | declared on | compared |\n|---|---|---|\n",
+            );
+            for row in &self.meanings {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    row.clause, row.subject, row.checked
+                );
+            }
+        }
         out
     }
 }
@@ -171,5 +254,34 @@ mod tests {
         let table = report.markdown();
         assert!(table.contains("| get_balance | 401 | UNAUTHORIZED | no | MISSING |"));
         assert!(table.contains("skipped: no server fault on demand"));
+    }
+
+    #[test]
+    fn every_declared_meaning_is_listed_with_how_often_it_was_compared() {
+        let coverage = Coverage::default();
+        coverage.record_meaning("paging", "list_orders");
+        coverage.record_meaning("paging", "list_orders");
+        let live = coverage.report("live", spec(), &[]);
+        let subjects: Vec<(&str, &str, u32)> = live
+            .meanings
+            .iter()
+            .map(|r| (r.clause.as_str(), r.subject.as_str(), r.checked))
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                ("headers/idempotent-replayed", "create_stars_order", 0),
+                ("headers/idempotent-replayed", "create_premium_order", 0),
+                ("paging", "list_orders", 2),
+                ("filters", "list_orders?status", 0),
+                ("filters", "list_orders?order_type", 0),
+                ("aggregates", "get_order_stats", 0),
+                ("headers/idempotent-replayed", "cancel_order", 0),
+                ("paging", "list_balance_transactions", 0),
+                ("invariants/order", "Order", 0),
+            ]
+        );
+        assert!(live.markdown().contains("| paging | list_orders | 2 |"));
+        assert!(coverage.report("mock", spec(), &[]).meanings.is_empty());
     }
 }

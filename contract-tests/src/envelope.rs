@@ -59,6 +59,7 @@ fn is_json(response: &WireResponse) -> bool {
 
 /// Checks a response of `operation`, success or error, against the envelope clause.
 pub(crate) fn check(operation: &str, response: &WireResponse) -> ClauseResult {
+    crate::declared_headers::check(operation, response.status, &response.headers)?;
     if (200..300).contains(&response.status) {
         check_success(operation, response)
     } else {

@@ -61,12 +61,49 @@ pub(crate) struct DocumentedResponse {
     pub status: Status,
     /// The error codes its description names (empty for a success).
     pub codes: Vec<String>,
-    /// The response headers it declares, lower-cased.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "a fact of the spec its parsing test checks")
-    )]
-    pub headers: Vec<String>,
+    /// The response headers it declares.
+    pub headers: Vec<DeclaredHeader>,
+}
+
+/// A response header the spec declares.
+#[derive(Debug, Clone)]
+pub(crate) struct DeclaredHeader {
+    /// Its name, lower-cased.
+    pub name: String,
+    /// Its schema, references followed.
+    pub schema: Value,
+}
+
+/// `x-pagination`: the `data` properties holding the items and the total, and the query
+/// parameters that page.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub(crate) struct Pagination {
+    pub items: String,
+    pub total: String,
+    pub limit: String,
+    pub offset: String,
+    /// The largest `limit` the spec allows.
+    #[serde(skip)]
+    pub max_limit: u64,
+}
+
+/// A query parameter declared `x-filter`: it keeps the items whose `property` equals it.
+#[derive(Debug, Clone)]
+pub(crate) struct Filter {
+    pub parameter: String,
+    pub property: String,
+    /// The values its schema enumerates (a server may know more).
+    pub values: Vec<String>,
+}
+
+/// `x-aggregates`: this operation's `total` is the unfiltered total of the list `operation`,
+/// and each `counts` object (by property) counts that list filtered by a parameter.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub(crate) struct Aggregates {
+    pub operation: String,
+    pub total: String,
+    #[serde(default)]
+    pub counts: std::collections::BTreeMap<String, String>,
 }
 
 /// One operation of the spec.
@@ -86,6 +123,12 @@ pub(crate) struct Operation {
     )]
     pub idempotent: bool,
     pub responses: Vec<DocumentedResponse>,
+    /// `x-pagination`.
+    pub pagination: Option<Pagination>,
+    /// Its `x-filter` query parameters.
+    pub filters: Vec<Filter>,
+    /// `x-aggregates`.
+    pub aggregates: Option<Aggregates>,
     path_regex: Regex,
 }
 
@@ -161,11 +204,13 @@ impl Spec {
                 .as_ref()
                 .or(api.security.as_ref())
                 .is_some_and(|s| !s.is_empty());
-            let idempotent = doc
-                .pointer(&format!(
-                    "/paths/{}/{method}/parameters",
-                    path.replace('~', "~0").replace('/', "~1")
-                ))
+            let op_pointer = format!(
+                "/paths/{}/{method}",
+                path.replace('~', "~0").replace('/', "~1")
+            );
+            let op_value = doc.pointer(&op_pointer).unwrap_or(&Value::Null);
+            let idempotent = op_value
+                .get("parameters")
                 .and_then(Value::as_array)
                 .is_some_and(|ps| {
                     ps.iter()
@@ -187,7 +232,21 @@ impl Spec {
                     matches!(status, Status::Exact(200..=299)) || !codes.is_empty(),
                     "{id} {status}: the response description names no error code"
                 );
-                let headers = response.headers.keys().map(|h| h.to_lowercase()).collect();
+                let response_value = follow(
+                    &doc,
+                    op_value
+                        .pointer(&format!("/responses/{status}"))
+                        .unwrap_or(&Value::Null),
+                );
+                let headers = response_value["headers"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, header)| DeclaredHeader {
+                        name: name.to_lowercase(),
+                        schema: follow(&doc, &follow(&doc, header)["schema"]).clone(),
+                    })
+                    .collect();
                 responses.push(DocumentedResponse {
                     status,
                     codes,
@@ -201,6 +260,11 @@ impl Spec {
                 needs_auth,
                 idempotent,
                 responses,
+                pagination: pagination(&doc, op_value),
+                filters: filters(&doc, op_value),
+                aggregates: op_value.get("x-aggregates").map(|a| {
+                    serde_json::from_value(a.clone()).expect("x-aggregates (codegen checks it)")
+                }),
                 path_regex: Regex::new(&path_pattern(path)).expect("a valid path pattern"),
             });
         }
@@ -258,6 +322,66 @@ impl Spec {
     }
 }
 
+/// A value with its `$ref` chain followed (`Null` when a reference is dangling).
+fn follow<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
+    while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+        match doc.pointer(reference.trim_start_matches('#')) {
+            Some(target) => value = target,
+            None => return &Value::Null,
+        }
+    }
+    value
+}
+
+/// An operation's parameters, references followed.
+fn parameters<'a>(doc: &'a Value, op: &'a Value) -> Vec<&'a Value> {
+    op["parameters"]
+        .as_array()
+        .map(|ps| ps.iter().map(|p| follow(doc, p)).collect())
+        .unwrap_or_default()
+}
+
+fn pagination(doc: &Value, op: &Value) -> Option<Pagination> {
+    let mut pagination: Pagination = serde_json::from_value(op.get("x-pagination")?.clone())
+        .expect("x-pagination (codegen checks it)");
+    pagination.max_limit = parameters(doc, op)
+        .into_iter()
+        .find(|p| p["name"] == pagination.limit.as_str())
+        .and_then(|p| follow(doc, &p["schema"])["maximum"].as_u64())
+        .unwrap_or(100);
+    Some(pagination)
+}
+
+/// The string values a schema enumerates, through `anyOf`/`oneOf` and references.
+fn enumerated(doc: &Value, schema: &Value) -> Vec<String> {
+    let schema = follow(doc, schema);
+    let mut values: Vec<String> = schema["enum"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    for branch in ["anyOf", "oneOf"] {
+        for inner in schema[branch].as_array().into_iter().flatten() {
+            values.extend(enumerated(doc, inner));
+        }
+    }
+    values
+}
+
+fn filters(doc: &Value, op: &Value) -> Vec<Filter> {
+    parameters(doc, op)
+        .into_iter()
+        .filter_map(|p| {
+            Some(Filter {
+                parameter: p["name"].as_str()?.to_owned(),
+                property: p.get("x-filter")?.as_str()?.to_owned(),
+                values: enumerated(doc, &p["schema"]),
+            })
+        })
+        .collect()
+}
+
 /// The anchored regex of a path template: `{id}` matches one segment.
 pub(crate) fn path_pattern(template: &str) -> String {
     static PARAMETER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\\\{[a-z_]+\\\}").unwrap());
@@ -309,13 +433,52 @@ mod tests {
         );
         let health = spec.operation("get_health");
         assert!(!health.needs_auth && !health.idempotent);
-        assert!(
-            spec.operation("get_ton_rate")
-                .response(Status::Exact(429))
-                .unwrap()
-                .headers
-                .contains(&"retry-after".to_owned())
+        let retry_after = &spec
+            .operation("get_ton_rate")
+            .response(Status::Exact(429))
+            .unwrap()
+            .headers[0];
+        assert_eq!(retry_after.name, "retry-after");
+        assert_eq!(retry_after.schema["type"], "integer");
+        let replayed = &spec
+            .operation("create_stars_order")
+            .response(Status::Exact(200))
+            .unwrap()
+            .headers[0];
+        assert_eq!(replayed.name, "idempotent-replayed");
+        assert_eq!(replayed.schema["enum"][0], "true");
+    }
+
+    #[test]
+    fn paging_filters_and_aggregates_come_from_the_extensions() {
+        let spec = spec();
+        let list = spec.operation("list_orders");
+        let paging = list.pagination.as_ref().unwrap();
+        assert_eq!((paging.limit.as_str(), paging.max_limit), ("limit", 100));
+        let status = &list.filters[0];
+        assert_eq!(
+            (status.parameter.as_str(), status.property.as_str()),
+            ("status", "status")
         );
+        assert!(status.values.contains(&"cancelled".to_owned()) && status.values.len() == 7);
+        assert_eq!(list.filters[1].values, ["stars", "premium"]);
+        let stats = spec
+            .operation("get_order_stats")
+            .aggregates
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            (stats.operation.as_str(), stats.total.as_str()),
+            ("list_orders", "total_orders")
+        );
+        assert_eq!(stats.counts["by_status"], "status");
+        let paged: Vec<&str> = spec
+            .operations
+            .iter()
+            .filter(|o| o.pagination.is_some())
+            .map(|o| o.id.as_str())
+            .collect();
+        assert_eq!(paged, ["list_orders", "list_balance_transactions"]);
     }
 
     #[test]

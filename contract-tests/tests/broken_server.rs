@@ -11,7 +11,8 @@ use contract_tests::config::{LiveConfig, Secret};
 use contract_tests::failure::ClauseFailure;
 use contract_tests::intercept::Interceptor;
 use contract_tests::live::Live;
-use contract_tests::rewrite::{Additions, Break, REWORDED, Reword};
+use contract_tests::respell::{Respell, Slow};
+use contract_tests::rewrite::{Additions, Break, Meaning, REWORDED, Reword};
 use contract_tests::run::RunState;
 use contract_tests::runtime::block_on;
 use theopenmoney_sandbox::{Sandbox, SandboxHandle};
@@ -176,14 +177,163 @@ fn a_body_the_sdk_might_tolerate_but_the_spec_forbids_fails_the_envelope_clause(
     );
 }
 
+/// Every live clause test that fails against the server `interceptor` makes.
+fn failing(
+    interceptor: impl FnOnce() -> Arc<dyn Interceptor>,
+) -> Vec<(&'static str, ClauseFailure)> {
+    let rig = rig(|_| interceptor());
+    live_tests()
+        .into_iter()
+        .filter_map(|test| run_live(test.name, &rig.live).err().map(|f| (test.name, f)))
+        .collect()
+}
+
+/// A server that gets one meaning wrong fails exactly the clause test of that meaning, with
+/// the clause, the operation and what was seen (and the clauses defined through it: the
+/// aggregates agree with the list's `total` and filters, so a wrong `total` or an ignored
+/// filter breaks them too).
+fn only(meaning: Meaning, tests: &[&str], clause: &str, operation: &str, seen: &str) {
+    let failures = failing(|| Arc::new(Break::Meaning(meaning)));
+    let names: Vec<&str> = failures.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, tests, "{meaning:?}: {failures:#?}");
+    assert_names(&failures[0].1, clause, operation, seen);
+}
+
+const AGGREGATES: &str = "aggregates::aggregates_agree_with_their_list";
+
+#[test]
+fn a_list_that_ignores_offset_fails_only_the_paging_clause() {
+    only(
+        Meaning::IgnoreOffset,
+        &["paging::pages_partition_every_list"],
+        "paging",
+        "list_orders",
+        "the page at limit=1 offset=1 holds",
+    );
+}
+
+#[test]
+fn a_list_that_ignores_limit_fails_only_the_paging_clause() {
+    only(
+        Meaning::IgnoreLimit,
+        &["paging::pages_partition_every_list"],
+        "paging",
+        "list_orders",
+        "limit=1 answered",
+    );
+}
+
+#[test]
+fn a_total_that_is_not_the_number_of_items_fails_the_paging_clause_and_what_stands_on_it() {
+    only(
+        Meaning::TotalOffByOne,
+        &["paging::pages_partition_every_list", AGGREGATES],
+        "paging",
+        "list_orders",
+        "items, `total` says",
+    );
+}
+
+#[test]
+fn a_list_that_ignores_its_filters_fails_the_filter_clause_and_what_stands_on_it() {
+    only(
+        Meaning::IgnoreFilters,
+        &["filters::every_filter_is_honoured", AGGREGATES],
+        "filters",
+        "list_orders",
+        "asked status=",
+    );
+}
+
+#[test]
+fn stats_that_disagree_with_the_list_fail_only_the_aggregate_clause() {
+    only(
+        Meaning::StatsDisagree,
+        &[AGGREGATES],
+        "aggregates",
+        "get_order_stats",
+        "has total",
+    );
+}
+
+#[test]
+fn a_replay_without_idempotent_replayed_fails_only_the_replay_header_clause() {
+    only(
+        Meaning::OmitReplayed,
+        &["headers::idempotent_replayed_only_on_a_replay"],
+        "headers/idempotent-replayed",
+        "create_stars_order",
+        "replay 1 of a request answered `Idempotent-Replayed: None`",
+    );
+}
+
+#[test]
+fn idempotent_replayed_on_a_first_create_fails_only_the_replay_header_clause() {
+    only(
+        Meaning::ReplayedOnFirst,
+        &["headers::idempotent_replayed_only_on_a_replay"],
+        "headers/idempotent-replayed",
+        "create_stars_order",
+        "the first request with a key answered `Idempotent-Replayed: true`",
+    );
+}
+
+#[test]
+fn a_declared_header_breaking_its_schema_fails_the_header_schema_clause_wherever_it_appears() {
+    let failures = failing(|| Arc::new(Break::Meaning(Meaning::ReplayedYes)));
+    let names: Vec<&str> = failures.iter().map(|(name, _)| *name).collect();
+    // Every clause that replays a create or cancel sees it, and only through this clause.
+    for test in [
+        "idempotency::replay_same_key_same_order",
+        "headers::idempotent_replayed_only_on_a_replay",
+    ] {
+        assert!(names.contains(&test), "{failures:#?}");
+    }
+    for (_, failure) in &failures {
+        assert_eq!(failure.clause, "headers/schema", "{failure}");
+        assert!(
+            failure.seen.contains("idempotent-replayed: yes"),
+            "{failure}"
+        );
+    }
+}
+
+#[test]
+fn orders_that_expire_before_they_were_created_fail_only_the_invariant_clause() {
+    only(
+        Meaning::ExpiresBeforeCreated,
+        &["invariants::orders_read_back_as_created"],
+        "invariants/order",
+        "create_stars_order",
+        "a new order expires at",
+    );
+}
+
 #[test]
 fn a_server_that_only_adds_fields_and_enum_values_passes_every_live_clause() {
-    let rig = rig(|_| Arc::new(Additions));
-    for test in live_tests() {
-        if let Err(failure) = run_live(test.name, &rig.live) {
-            panic!("{}: false alarm on additions: {failure}", test.name);
-        }
-    }
+    let failures = failing(|| Arc::new(Additions));
+    assert!(
+        failures.is_empty(),
+        "false alarm on additions: {failures:#?}"
+    );
+}
+
+#[test]
+fn a_server_that_respells_its_json_passes_every_live_clause() {
+    let failures = failing(|| Arc::new(Respell));
+    assert!(
+        failures.is_empty(),
+        "false alarm on exponents, escapes and key order: {failures:#?}"
+    );
+}
+
+#[test]
+fn a_slow_server_passes_every_live_clause() {
+    let failures = failing(|| Arc::new(Slow::default()));
+    assert!(
+        failures.is_empty(),
+        "false alarm on slow answers: {failures:#?}"
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use contract_tests::budget::Budget;
 use contract_tests::intercept::{Interceptor, Passthrough};
 use contract_tests::proxy::RecordingProxy;
-use contract_tests::rewrite::Break;
+use contract_tests::rewrite::{Break, Meaning};
 use contract_tests::run::RunState;
 use contract_tests::runtime::block_on;
 use serde_json::Value;
@@ -255,6 +255,8 @@ fn the_same_seed_replays_the_same_cases_and_the_same_minimal_failing_input() {
         "error_codes",
         "--skip",
         "idempotency::",
+        "--skip",
+        "paging::",
     ];
     let first = run_suite(&server, 77, &[], &only_generated);
     let replay = run_suite(&server, 77, &[], &only_generated);
@@ -335,6 +337,45 @@ fn a_clean_run_shows_every_clause_passed_or_ignored_with_its_reason() {
         summary.contains("\n## Coverage\n\nContract coverage, live mode"),
         "{summary}"
     );
+    for meaning in [
+        "| paging | list_orders | ",
+        "| filters | list_orders?status | ",
+        "| aggregates | get_order_stats | ",
+        "| headers/idempotent-replayed | cancel_order | ",
+        "| invariants/order | Order | ",
+    ] {
+        let row = summary
+            .lines()
+            .find(|l| l.starts_with(meaning))
+            .unwrap_or_else(|| panic!("no {meaning} in {summary}"));
+        assert!(
+            !row.ends_with("| 0 |"),
+            "not compared on a clean run: {row}"
+        );
+    }
     assert_no_key(&server, &run);
     assert!(Path::new(&run.dir).join("summary.md").exists());
+}
+
+#[test]
+fn a_server_that_ignores_offset_is_named_in_every_report_with_a_reproducer() {
+    let server = Server::start(Arc::new(Break::Meaning(Meaning::IgnoreOffset)));
+    let run = run_suite(&server, 4343, &[], &["paging::"]);
+    assert!(!run.success, "{}", run.output);
+    let junit = run.file("junit.xml");
+    let case = testcase(&junit, "paging::pages_partition_every_list");
+    assert!(
+        case.contains("<failure message=\"contract clause `paging` broken by operation `list_orders`: the page at limit=1 offset=1 holds")
+            && case.contains("type=\"paging\""),
+        "{case}"
+    );
+    let summary = run.file("summary.md");
+    assert!(
+        summary.contains("| `paging::pages_partition_every_list` | **failed** |"),
+        "{summary}"
+    );
+    let reproducer = "curl -sS -i -X GET \"$CONTRACT_BASE_URL\"'/api/v1/orders?limit=";
+    assert!(run.output.contains(reproducer), "{}", run.output);
+    assert!(summary.contains(reproducer), "{summary}");
+    assert_no_key(&server, &run);
 }

@@ -306,3 +306,35 @@ fn no_hand_written_sdk_line_names_an_operation() {
         offenders.join("\n")
     );
 }
+
+#[test]
+fn contract_extension_mistakes_name_the_file_line_and_operation() {
+    let edited = |s: String| s.replacen("x-filter: order_type", "x-filter: kind", 1);
+    let ws = TempWorkspace::new("contract-ext");
+    ws.edit_spec(edited);
+    let line = ws
+        .read(workspace::SPEC)
+        .lines()
+        .position(|l| l.trim() == "x-filter: kind")
+        .unwrap()
+        + 1;
+    let err = format!("{:#}", codegen::run(ws.root(), Mode::Write).unwrap_err());
+    assert!(
+        err.contains(&format!(
+            "{}:{line}: operation `list_orders`: parameter `order_type`: x-filter: the items have no property `kind`",
+            workspace::SPEC
+        )),
+        "{err}"
+    );
+    assert_broken_spec_leaves_files(
+        "contract-ext",
+        |s| {
+            s.replacen(
+                "          by_status: status\n",
+                "          by_status: order_typ\n",
+                1,
+            )
+        },
+        "operation `get_order_stats`: x-aggregates.counts.by_status: `order_typ` is not an x-filter parameter of `list_orders`",
+    );
+}

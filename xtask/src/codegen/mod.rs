@@ -3,6 +3,7 @@
 //! Generation is all in memory first; files are written only after every output was produced,
 //! each atomically, so a broken spec never leaves the sdk half-regenerated.
 
+mod contract_extensions;
 mod extensions;
 mod generate;
 mod operations;
@@ -69,6 +70,8 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report> {
     let spec_path = root.join(workspace::SPEC);
     let spec = load_spec(&spec_path, workspace::SPEC)?;
     let generated = generate(&spec)?;
+    // After generation, whose checks of `x-pagination` these stand on.
+    contract_extensions::check(&spec)?;
     let outputs = [
         (workspace::SDK_GENERATED, &generated.sdk),
         (workspace::SDK_API_GENERATED, &generated.api),

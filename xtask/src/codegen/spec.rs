@@ -48,6 +48,39 @@ impl Spec {
         self.locate_in_block(&format!("operationId: {operation_id}"), key)
     }
 
+    /// `file:line` of `key:` inside the parameter `name` written inline in the operation
+    /// `operation_id` (the operation's line for `key` when the parameter is not found).
+    pub fn locate_in_parameter(&self, operation_id: &str, name: &str, key: &str) -> String {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let operation = format!("operationId: {operation_id}");
+        let parameter = format!("name: {name}");
+        let Some(start) = lines
+            .iter()
+            .position(|l| l.trim() == operation)
+            .and_then(|op| {
+                lines[op..]
+                    .iter()
+                    .position(|l| l.trim().trim_start_matches("- ") == parameter)
+                    .map(|p| op + p)
+            })
+        else {
+            return self.locate_in_operation(operation_id, key);
+        };
+        let depth = indent(lines[start]);
+        let needle = format!("{key}:");
+        let found = lines[start..]
+            .iter()
+            .enumerate()
+            .skip(1)
+            .take_while(|(_, l)| {
+                l.trim().is_empty() || (indent(l) > depth && !l.trim_start().starts_with("- "))
+            })
+            .find(|(_, l)| l.trim_start().starts_with(&needle))
+            .map_or(start, |(offset, _)| start + offset);
+        format!("{}:{}", self.display, found + 1)
+    }
+
     /// `file:line` of `key:` inside the component schema `name`.
     pub fn locate_in_schema(&self, name: &str, key: &str) -> String {
         self.locate_in_block(&format!("{name}:"), key)

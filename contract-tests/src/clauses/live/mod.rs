@@ -2,11 +2,17 @@
 //! order a clause creates carries a `client_reference` unique to the run and is cancelled at
 //! the end of the run.
 
+mod aggregates;
 mod envelope;
 mod error_codes;
 mod expect;
+mod filters;
 mod idempotency;
+mod invariants;
+mod listing;
+mod paging;
 mod properties;
+mod replay_header;
 mod requests;
 mod state_machine;
 
@@ -75,6 +81,31 @@ pub(crate) fn tests() -> Vec<ClauseTest> {
         t(
             "properties::invalid_inputs_rejected",
             properties::invalid_inputs_rejected,
+            n,
+        ),
+        t(
+            "paging::pages_partition_every_list",
+            paging::pages_partition_every_list,
+            n,
+        ),
+        t(
+            "filters::every_filter_is_honoured",
+            filters::every_filter_is_honoured,
+            n,
+        ),
+        t(
+            "aggregates::aggregates_agree_with_their_list",
+            aggregates::aggregates_agree_with_their_list,
+            n,
+        ),
+        t(
+            "headers::idempotent_replayed_only_on_a_replay",
+            replay_header::replayed_only_on_a_replay,
+            n,
+        ),
+        t(
+            "invariants::orders_read_back_as_created",
+            invariants::orders_read_back_as_created,
             n,
         ),
         t(
