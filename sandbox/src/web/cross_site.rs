@@ -31,15 +31,17 @@ pub(crate) async fn refuse_cross_site(request: Request, next: Next) -> Response 
 
 /// Why a request is cross-site, or `None` when it is not (or is from no browser at all).
 fn cross_site_reason(headers: &HeaderMap) -> Option<String> {
+    // Browsers set `Sec-Fetch-Site` themselves (no page can forge it); when it is there it
+    // decides. `none`: the user themself (address bar, bookmark).
     if let Some(site) = headers.get("sec-fetch-site") {
-        // `none`: typed into the address bar or a bookmark, which is the user themself.
-        if !matches!(site.as_bytes(), b"same-origin" | b"none") {
-            return Some(format!(
+        return (!matches!(site.as_bytes(), b"same-origin" | b"none")).then(|| {
+            format!(
                 "Sec-Fetch-Site: {}",
                 String::from_utf8_lossy(site.as_bytes())
-            ));
-        }
+            )
+        });
     }
+    // Older browsers send only `Origin`.
     let origin = headers.get(header::ORIGIN)?;
     let expected = own_origin(headers);
     if expected.as_deref().map(str::as_bytes) == Some(origin.as_bytes()) {
@@ -92,6 +94,23 @@ mod tests {
         assert!(cross_site_reason(&headers(&[host, ("origin", "http://evil.example")])).is_some());
         assert!(cross_site_reason(&headers(&[host, ("origin", "null")])).is_some());
         assert!(cross_site_reason(&headers(&[("origin", "http://127.0.0.1:8080")])).is_some());
+        // `Sec-Fetch-Site` decides when present (a page with `no-referrer` sends `Origin: null`).
+        assert_eq!(
+            cross_site_reason(&headers(&[
+                host,
+                ("origin", "null"),
+                ("sec-fetch-site", "same-origin")
+            ])),
+            None
+        );
+        assert!(
+            cross_site_reason(&headers(&[
+                host,
+                ("origin", "http://127.0.0.1:8080"),
+                ("sec-fetch-site", "cross-site")
+            ]))
+            .is_some()
+        );
     }
 
     #[test]
