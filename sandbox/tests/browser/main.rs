@@ -74,6 +74,21 @@ async fn console_and_docs_in_headless_chromium() {
     // The console is open before the order exists: it must show up by itself.
     browser.goto(&format!("{base}/_sandbox/")).await;
     browser.wait_for("#orders", WAIT).await;
+    // The console log is read, not assumed empty: a probe error must show up in it.
+    browser
+        .execute(
+            "console.error('browser-test probe'); return null;",
+            json!([]),
+        )
+        .await;
+    let probe = browser.console_log().await;
+    assert!(
+        errors(&probe).iter().any(|entry| entry["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("browser-test probe")),
+        "the browser log misses a console error: {probe:?}"
+    );
     let key = IdempotencyKey::derived_from("browser-checkout-1");
     let order = NewStarsOrder::new("pandus", 100)
         .unwrap()
@@ -102,6 +117,13 @@ async fn console_and_docs_in_headless_chromium() {
         row.contains("POST /api/v1/orders/stars") && row.contains("replayed"),
         "{row}"
     );
+
+    // For the README: the pending order with its payment details, and the feed below it.
+    browser.resize(1280, 1700).await;
+    browser.screenshot(&reports.join("console.png")).await;
+    browser.resize(390, 844).await;
+    browser.screenshot(&reports.join("console-phone.png")).await;
+    browser.resize(1280, 1000).await;
 
     // Pressing "pay" ends the partner's wait.
     let waiting = tokio::spawn({
@@ -133,10 +155,7 @@ async fn console_and_docs_in_headless_chromium() {
         errors(&console_errors).is_empty(),
         "console errors on /_sandbox/: {console_errors:?}"
     );
-    browser.screenshot(&reports.join("console.png")).await;
-    browser.resize(390, 844).await;
-    browser.screenshot(&reports.join("console-phone.png")).await;
-    browser.resize(1280, 1000).await;
+    browser.screenshot(&reports.join("console-paid.png")).await;
 
     // /docs: Swagger UI from the binary, no console errors, and "try it" reaches this sandbox.
     browser.goto(&format!("{base}/docs")).await;
@@ -144,6 +163,7 @@ async fn console_and_docs_in_headless_chromium() {
     let summary = browser
         .wait_for(&format!("{operation} .opblock-summary-control"), WAIT)
         .await;
+    browser.screenshot(&reports.join("docs.png")).await;
     browser.click(&summary).await;
     let try_it = browser
         .wait_for(&format!("{operation} .try-out__btn"), WAIT)
@@ -160,11 +180,17 @@ async fn console_and_docs_in_headless_chromium() {
             |text| text.trim() == "200",
         )
         .await;
-    browser
+    let answer = browser
         .wait_for_text(
             &format!("{operation} .live-responses-table tr.response .response-col_description pre"),
             WAIT,
             |text| text.contains("\"ok\": true") && text.contains("\"status\""),
+        )
+        .await;
+    browser
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'}); return null;",
+            json!([webdriver::element_ref(&answer)]),
         )
         .await;
     let docs_log = browser.console_log().await;
@@ -172,7 +198,7 @@ async fn console_and_docs_in_headless_chromium() {
         errors(&docs_log).is_empty(),
         "console errors on /docs: {docs_log:?}"
     );
-    browser.screenshot(&reports.join("docs.png")).await;
+    browser.screenshot(&reports.join("docs-try-it.png")).await;
 
     // A page on another origin posts to the control surface: refused, the order stays unpaid.
     let victim = client
@@ -211,6 +237,7 @@ async fn console_and_docs_in_headless_chromium() {
 
     browser.quit().await;
     drop(driver);
+    let _ = std::fs::remove_dir_all(&profile);
     sandbox.stop();
     eprintln!("screenshots in {}", reports.display());
 }

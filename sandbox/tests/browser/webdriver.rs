@@ -12,6 +12,11 @@ use serde_json::{Value, json};
 /// The W3C key of an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// The reference to pass an element to a script.
+pub fn element_ref(element: &str) -> Value {
+    json!({ ELEMENT: element })
+}
+
 /// chromedriver, running; dropping it kills its process group (chromedriver and Chromium).
 pub struct Driver {
     child: Child,
