@@ -15,6 +15,7 @@ mod query;
 mod rate_limit;
 mod recipients;
 mod request_feed;
+mod request_recording;
 mod routes;
 mod server;
 mod state;

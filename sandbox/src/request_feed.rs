@@ -1,21 +1,12 @@
 //! The console's feed of recent API requests: when, which partner, what, the status, the
 //! `Idempotency-Key` and whether the answer was a replay, so a partner sees their retries. Kept
 //! in memory, newest first, bounded; keys (`Authorization`) are resolved to the partner's name
-//! and never kept.
+//! and never kept (`request_recording` fills it).
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
-use axum::extract::{Request, State};
-use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::Response;
 use serde::Serialize;
-
-use crate::auth;
-use crate::clock::now_ms;
-use crate::idempotency::REPLAYED_HEADER;
-use crate::state::AppState;
 
 /// Requests kept.
 pub(crate) const CAPACITY: usize = 200;
@@ -42,7 +33,7 @@ pub(crate) struct RequestFeed {
 }
 
 impl RequestFeed {
-    fn push(&self, entry: FeedEntry) {
+    pub(crate) fn push(&self, entry: FeedEntry) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() == CAPACITY {
             entries.pop_back();
@@ -61,41 +52,8 @@ impl RequestFeed {
     }
 }
 
-/// Middleware on the `/api/v1` routes: records each request once it is answered.
-pub(crate) async fn record(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let at_ms = now_ms();
-    let method = request.method().to_string();
-    let path = bounded(request.uri().path());
-    let partner = partner_of(&state, request.headers());
-    let idempotency_key = request
-        .headers()
-        .get("idempotency-key")
-        .map(|value| bounded(&String::from_utf8_lossy(value.as_bytes())));
-    let response = next.run(request).await;
-    state.feed.push(FeedEntry {
-        at_ms,
-        partner,
-        method,
-        path,
-        status: response.status().as_u16(),
-        idempotency_key,
-        replayed: response.headers().contains_key(REPLAYED_HEADER),
-    });
-    response
-}
-
-fn partner_of(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let key = auth::bearer_key(headers).ok()?;
-    state
-        .partner_by_key(key)
-        .map(|partner| partner.name.clone())
-}
-
-fn bounded(text: &str) -> String {
+/// `text`, cut after [`MAX_TEXT_CHARS`] characters.
+pub(crate) fn bounded(text: &str) -> String {
     match text.char_indices().nth(MAX_TEXT_CHARS) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_owned(),

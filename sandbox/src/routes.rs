@@ -17,7 +17,7 @@ use crate::control;
 use crate::error_reply::{Bug, ErrorReply};
 use crate::handlers::{balance, health, orders, pricing, recipients};
 use crate::state::AppState;
-use crate::{request_feed, web};
+use crate::{request_recording, web};
 
 /// The whole application.
 pub(crate) fn router(state: Arc<AppState>, control_api: bool) -> Router {
@@ -53,7 +53,7 @@ pub(crate) fn router(state: Arc<AppState>, control_api: bool) -> Router {
         .route("/api/v1/health", get(health::health))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
-            request_feed::record,
+            request_recording::record,
         ));
     let api = api.merge(web::router(control_api));
     let app = if control_api {
