@@ -269,10 +269,10 @@ impl Session {
     }
 }
 
-/// `name` from the environment variable `var` or `PATH`.
+/// The file the environment variable `var` names, else the first of `names` on `PATH`.
 pub fn locate(var: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(var) {
-        return Some(PathBuf::from(path));
+        return Some(PathBuf::from(path)).filter(|path| path.is_file());
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
