@@ -58,19 +58,12 @@ async fn list_orders(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ErrorReply> {
     let query = QueryParams::parse(query.as_deref())?;
-    let reference = query.get("client_reference").map(str::to_owned);
-    let partner = query.get("partner").map(str::to_owned);
-    let records = state
-        .store
-        .read(move |connection| {
-            orders::all(
-                connection,
-                now_ms(),
-                reference.as_deref(),
-                partner.as_deref(),
-            )
-        })
-        .await?;
+    let records = all_orders(
+        &state,
+        query.get("client_reference").map(str::to_owned),
+        query.get("partner").map(str::to_owned),
+    )
+    .await?;
     Ok(views::ok(
         records
             .iter()
@@ -81,6 +74,26 @@ async fn list_orders(
             })
             .collect::<Vec<_>>(),
     ))
+}
+
+/// Every order, oldest first, optionally only those carrying `reference` and those of
+/// `partner` (shared with the console).
+pub(crate) async fn all_orders(
+    state: &AppState,
+    reference: Option<String>,
+    partner: Option<String>,
+) -> Result<Vec<OrderRecord>, ErrorReply> {
+    Ok(state
+        .store
+        .read(move |connection| {
+            orders::all(
+                connection,
+                now_ms(),
+                reference.as_deref(),
+                partner.as_deref(),
+            )
+        })
+        .await?)
 }
 
 async fn pay(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ErrorReply> {

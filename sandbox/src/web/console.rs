@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::templates::{error_page, render};
-use crate::clock::{datetime, now_ms};
+use crate::clock::datetime;
 use crate::control::{self, MAX_PROCESSING_DELAY_MS, PartnerView};
 use crate::error_reply::ErrorReply;
 use crate::handlers::PathParam;
@@ -24,7 +24,7 @@ use crate::pricing::nanotons_to_ton;
 use crate::query::QueryParams;
 use crate::request_feed::FeedEntry;
 use crate::state::AppState;
-use crate::store::orders::{self, OrderRecord, Transition};
+use crate::store::orders::{OrderRecord, Transition};
 use crate::validation;
 
 /// The console's own path.
@@ -163,18 +163,12 @@ async fn render_page(state: &AppState, query: Option<&str>) -> Result<Response, 
     let filters = Filters::parse(query)?;
     let partners = control::partner_views(state).await?;
     let partners = partners.into_iter().map(PartnerRow::from).collect();
-    let (reference, partner) = (filters.client_reference.clone(), filters.partner.clone());
-    let mut records = state
-        .store
-        .read(move |connection| {
-            orders::all(
-                connection,
-                now_ms(),
-                reference.as_deref(),
-                partner.as_deref(),
-            )
-        })
-        .await?;
+    let mut records = control::all_orders(
+        state,
+        filters.client_reference.clone(),
+        filters.partner.clone(),
+    )
+    .await?;
     if let Some(status) = &filters.status {
         records.retain(|record| &record.status == status);
     }
