@@ -42,6 +42,33 @@ fn errors(log: &[Value]) -> Vec<&Value> {
         .collect()
 }
 
+/// Opens "Try it out" on the (expanded) operation block `operation`, executes it and waits for
+/// a `200` whose body is a success envelope containing `wanted`; the body's element.
+async fn try_it(browser: &Session, operation: &str, wanted: &str) -> String {
+    let button = browser
+        .wait_for(&format!("{operation} .try-out__btn"), WAIT)
+        .await;
+    browser.click(&button).await;
+    let execute = browser
+        .wait_for(&format!("{operation} .execute"), WAIT)
+        .await;
+    browser.click(&execute).await;
+    browser
+        .wait_for_text(
+            &format!("{operation} .live-responses-table tr.response .response-col_status"),
+            WAIT,
+            |text| text.trim() == "200",
+        )
+        .await;
+    browser
+        .wait_for_text(
+            &format!("{operation} .live-responses-table tr.response .response-col_description pre"),
+            WAIT,
+            |text| text.contains("\"ok\": true") && text.contains(wanted),
+        )
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_and_docs_in_headless_chromium() {
     let chromedriver = locate("CHROMEDRIVER", &["chromedriver"]);
@@ -165,40 +192,26 @@ async fn console_and_docs_in_headless_chromium() {
         .await;
     browser.screenshot(&reports.join("docs.png")).await;
     browser.click(&summary).await;
-    let try_it = browser
-        .wait_for(&format!("{operation} .try-out__btn"), WAIT)
-        .await;
-    browser.click(&try_it).await;
-    let execute = browser
-        .wait_for(&format!("{operation} .execute"), WAIT)
-        .await;
-    browser.click(&execute).await;
-    browser
-        .wait_for_text(
-            &format!("{operation} .live-responses-table tr.response .response-col_status"),
-            WAIT,
-            |text| text.trim() == "200",
-        )
-        .await;
-    let answer = browser
-        .wait_for_text(
-            &format!("{operation} .live-responses-table tr.response .response-col_description pre"),
-            WAIT,
-            |text| text.contains("\"ok\": true") && text.contains("\"status\""),
-        )
-        .await;
+    let answer = try_it(&browser, operation, "\"status\"").await;
     browser
         .execute(
             "arguments[0].scrollIntoView({block: 'center'}); return null;",
             json!([webdriver::element_ref(&answer)]),
         )
         .await;
+    browser.screenshot(&reports.join("docs-try-it.png")).await;
+    // A call that needs a key works too: the page authorised "try it" with a sandbox key.
+    let balance = "#operations-balance-get_balance";
+    let summary = browser
+        .wait_for(&format!("{balance} .opblock-summary-control"), WAIT)
+        .await;
+    browser.click(&summary).await;
+    try_it(&browser, balance, "\"top_up_address\"").await;
     let docs_log = browser.console_log().await;
     assert!(
         errors(&docs_log).is_empty(),
         "console errors on /docs: {docs_log:?}"
     );
-    browser.screenshot(&reports.join("docs-try-it.png")).await;
 
     // A page on another origin posts to the control surface: refused, the order stays unpaid.
     let victim = client
