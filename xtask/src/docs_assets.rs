@@ -39,8 +39,12 @@ const SWAGGER_UI_SUBDIR: &str = "swagger-ui";
 pub struct Args {
     /// Download nothing, write nothing: fail when a file differs from the manifest, the
     /// manifest names another version, or the spec's copy is stale.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "spec_only")]
     pub check: bool,
+    /// Offline: copy the spec in again and rewrite the manifest, keeping the vendored Swagger
+    /// UI files (they must still match the manifest). What a spec change needs.
+    #[arg(long)]
+    pub spec_only: bool,
 }
 
 /// Runs the task from the workspace `root`.
@@ -49,6 +53,13 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<()> {
         check(root)?;
         println!(
             "docs assets: {SWAGGER_UI_PACKAGE} {SWAGGER_UI_VERSION} and the spec's copy match {ASSETS_DIR}/{MANIFEST}"
+        );
+        Ok(())
+    } else if args.spec_only {
+        refresh_spec(root)?;
+        println!(
+            "docs assets: copied {} and rewrote {ASSETS_DIR}/{MANIFEST}",
+            workspace::SPEC
         );
         Ok(())
     } else {
@@ -122,6 +133,29 @@ fn check(root: &Path) -> anyhow::Result<()> {
         unlisted.is_empty(),
         "files in {ASSETS_DIR}/{SWAGGER_UI_SUBDIR} that the manifest does not list: {unlisted:?}"
     );
+    Ok(())
+}
+
+/// Copies the spec in and rewrites the manifest, after checking that the vendored files are
+/// still the ones it lists (so this never blesses a changed Swagger UI file).
+fn refresh_spec(root: &Path) -> anyhow::Result<()> {
+    let assets = root.join(ASSETS_DIR);
+    let recorded = fs::read_to_string(assets.join(MANIFEST))
+        .with_context(|| format!("cannot read {ASSETS_DIR}/{MANIFEST}"))?;
+    let actual = manifest_text(&assets)?;
+    let vendored = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| !line.ends_with(&format!("  {SPEC_COPY}")))
+            .map(str::to_owned)
+            .collect()
+    };
+    ensure!(
+        vendored(&recorded) == vendored(&actual),
+        "the vendored Swagger UI files differ from {ASSETS_DIR}/{MANIFEST}: run `cargo xtask docs-assets`"
+    );
+    fs::copy(root.join(workspace::SPEC), assets.join(SPEC_COPY))
+        .with_context(|| format!("cannot copy {}", workspace::SPEC))?;
+    fs::write(assets.join(MANIFEST), manifest_text(&assets)?)?;
     Ok(())
 }
 
@@ -227,6 +261,14 @@ mod tests {
 
         fs::write(root.join(workspace::SPEC), "openapi: 3.1.0\n").unwrap();
         assert!(check(&root).unwrap_err().to_string().contains("not a copy"));
+
+        // --spec-only repairs a stale spec copy, offline, but never blesses a changed file.
+        refresh_spec(&root).unwrap();
+        check(&root).unwrap();
+        fs::write(&css, "body{}").unwrap();
+        fs::write(root.join(workspace::SPEC), "openapi: 3.0.4\n").unwrap();
+        assert!(refresh_spec(&root).is_err());
+        assert!(check(&root).is_err());
         fs::remove_dir_all(&root).unwrap();
     }
 }
