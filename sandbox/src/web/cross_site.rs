@@ -1,7 +1,9 @@
 //! Refusing cross-site browser requests that change state under `/_sandbox`: a page on another
 //! origin must not make a partner's local sandbox pay an order. Browsers send `Sec-Fetch-Site`
 //! and `Origin` with such requests; curl, the sdk, the contract suite and chaos send neither
-//! and are let through.
+//! and are let through. A browser request must also address the sandbox by an IP address or
+//! `localhost`: a site whose name is made to resolve to 127.0.0.1 (DNS rebinding) is same-origin
+//! with itself, not with the sandbox.
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, header};
@@ -31,6 +33,11 @@ pub(crate) async fn refuse_cross_site(request: Request, next: Next) -> Response 
 
 /// Why a request is cross-site, or `None` when it is not (or is from no browser at all).
 fn cross_site_reason(headers: &HeaderMap) -> Option<String> {
+    let from_browser =
+        headers.contains_key("sec-fetch-site") || headers.contains_key(header::ORIGIN);
+    if from_browser && !addressed_by_ip_or_localhost(headers) {
+        return Some("a browser must address the sandbox by IP address or localhost".to_owned());
+    }
     // Browsers set `Sec-Fetch-Site` themselves (no page can forge it); when it is there it
     // decides. `none`: the user themself (address bar, bookmark).
     if let Some(site) = headers.get("sec-fetch-site") {
@@ -49,6 +56,26 @@ fn cross_site_reason(headers: &HeaderMap) -> Option<String> {
     } else {
         Some("its Origin is not this sandbox".to_owned())
     }
+}
+
+/// Whether `Host` is an IP address or `localhost`, with or without a port.
+fn addressed_by_ip_or_localhost(headers: &HeaderMap) -> bool {
+    let Some(host) = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+    else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        // `[::1]:8080`
+        Some(rest) => {
+            return rest
+                .split_once(']')
+                .is_some_and(|(ip, _)| ip.parse::<std::net::Ipv6Addr>().is_ok());
+        }
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 /// `http://HOST` of this server as the request addressed it, when `Host` is a plain host and
@@ -110,6 +137,34 @@ mod tests {
                 ("sec-fetch-site", "cross-site")
             ]))
             .is_some()
+        );
+    }
+
+    #[test]
+    fn a_browser_must_address_the_sandbox_by_ip_or_localhost() {
+        let same = ("sec-fetch-site", "same-origin");
+        for host in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LOCALHOST",
+            "[::1]:8080",
+            "10.0.0.5",
+        ] {
+            let mut map = headers(&[same]);
+            map.insert("host", HeaderValue::from_str(host).unwrap());
+            assert_eq!(cross_site_reason(&map), None, "{host}");
+        }
+        // DNS rebinding: same-origin with itself, but not the sandbox's name.
+        let rebound = headers(&[same, ("host", "evil.example:8080")]);
+        assert!(
+            cross_site_reason(&rebound)
+                .unwrap()
+                .contains("IP address or localhost")
+        );
+        // curl and the sdk may use any name.
+        assert_eq!(
+            cross_site_reason(&headers(&[("host", "sandbox:8080")])),
+            None
         );
     }
 

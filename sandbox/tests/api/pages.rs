@@ -283,6 +283,21 @@ async fn cross_site_browser_requests_cannot_change_anything() {
             .await;
         refused.expect_error(403, "FORBIDDEN");
     }
+    // DNS rebinding: a page whose own name resolves to the sandbox is same-origin with itself.
+    let rebound = api
+        .send(
+            api.client
+                .post(api.url(&pay))
+                .header("host", "evil.example")
+                .header("origin", "http://evil.example")
+                .header("sec-fetch-site", "same-origin"),
+        )
+        .await;
+    assert!(
+        rebound
+            .expect_error(403, "FORBIDDEN")
+            .contains("IP address or localhost")
+    );
     let orders = api.all_orders(Some("csrf")).await;
     assert_eq!(orders[0]["order"]["status"], "pending_payment");
 
