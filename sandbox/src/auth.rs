@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
@@ -22,7 +23,7 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let key = bearer_key(parts)?;
+        let key = bearer_key(&parts.headers)?;
         let partner = state
             .partner_by_key(key)
             .ok_or_else(|| ErrorReply::unauthorized("invalid bearer key"))?;
@@ -31,8 +32,9 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
     }
 }
 
-fn bearer_key(parts: &Parts) -> Result<&str, ErrorReply> {
-    let mut values = parts.headers.get_all(AUTHORIZATION).iter();
+/// The key of the one `Authorization: Bearer …` header.
+pub(crate) fn bearer_key(headers: &HeaderMap) -> Result<&str, ErrorReply> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
     let value = values.next().ok_or_else(|| {
         ErrorReply::unauthorized("missing bearer key: send Authorization: Bearer osk_…")
     })?;

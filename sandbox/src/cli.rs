@@ -88,7 +88,9 @@ fn print_banner(sandbox: &SandboxHandle) -> std::io::Result<()> {
     writeln!(out, "TheOpenMoney sandbox listening on {base}")?;
     writeln!(out, "  base URL (sdk):  {base}")?;
     writeln!(out, "  API:             {base}/api/v1")?;
+    writeln!(out, "  API reference:   {base}/docs")?;
     if sandbox.control_api() {
+        writeln!(out, "  console:         {base}/_sandbox/")?;
         writeln!(
             out,
             "  control:         {base}/_sandbox  (see sandbox/README.md)"

@@ -23,12 +23,12 @@ use crate::pricing::{nanotons_to_ton, ton_to_nanotons};
 use crate::query::QueryParams;
 use crate::state::AppState;
 use crate::store::balance;
-use crate::store::orders::{self, Transition, TransitionOutcome};
+use crate::store::orders::{self, OrderRecord, Transition, TransitionOutcome};
 use crate::validation;
 use crate::views;
 
 /// Longest processing delay the control surface accepts.
-const MAX_PROCESSING_DELAY_MS: u64 = 60_000;
+pub(crate) const MAX_PROCESSING_DELAY_MS: u64 = 60_000;
 
 /// The control routes.
 pub(crate) fn router() -> Router<Arc<AppState>> {
@@ -37,6 +37,7 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/_sandbox/orders/{id}/pay", post(pay))
         .route("/_sandbox/orders/{id}/complete", post(complete))
         .route("/_sandbox/orders/{id}/fail", post(fail))
+        .route("/_sandbox/orders/{id}/expire", post(expire))
         .route("/_sandbox/partners", get(partners))
         .route("/_sandbox/partners/{name}/top-up", post(top_up))
         .route("/_sandbox/processing-delay", put(set_processing_delay))
@@ -57,19 +58,12 @@ async fn list_orders(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ErrorReply> {
     let query = QueryParams::parse(query.as_deref())?;
-    let reference = query.get("client_reference").map(str::to_owned);
-    let partner = query.get("partner").map(str::to_owned);
-    let records = state
-        .store
-        .read(move |connection| {
-            orders::all(
-                connection,
-                now_ms(),
-                reference.as_deref(),
-                partner.as_deref(),
-            )
-        })
-        .await?;
+    let records = all_orders(
+        &state,
+        query.get("client_reference").map(str::to_owned),
+        query.get("partner").map(str::to_owned),
+    )
+    .await?;
     Ok(views::ok(
         records
             .iter()
@@ -80,6 +74,26 @@ async fn list_orders(
             })
             .collect::<Vec<_>>(),
     ))
+}
+
+/// Every order, oldest first, optionally only those carrying `reference` and those of
+/// `partner` (shared with the console).
+pub(crate) async fn all_orders(
+    state: &AppState,
+    reference: Option<String>,
+    partner: Option<String>,
+) -> Result<Vec<OrderRecord>, ErrorReply> {
+    Ok(state
+        .store
+        .read(move |connection| {
+            orders::all(
+                connection,
+                now_ms(),
+                reference.as_deref(),
+                partner.as_deref(),
+            )
+        })
+        .await?)
 }
 
 async fn pay(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ErrorReply> {
@@ -94,18 +108,33 @@ async fn fail(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, Er
     apply(state, id, Transition::Fail).await
 }
 
+/// `POST /_sandbox/orders/{id}/expire`: a `pending_payment` order expires now.
+async fn expire(state: State<Arc<AppState>>, id: PathParam) -> Result<Response, ErrorReply> {
+    apply(state, id, Transition::Expire).await
+}
+
 async fn apply(
     State(state): State<Arc<AppState>>,
     PathParam(raw_id): PathParam,
     change: Transition,
 ) -> Result<Response, ErrorReply> {
     let id = validation::order_id(&raw_id)?;
+    let record = transition(&state, id, change).await?;
+    Ok(views::ok(views::order(&record)))
+}
+
+/// Applies `change` to the order `id` of any partner (shared with the console).
+pub(crate) async fn transition(
+    state: &AppState,
+    id: i64,
+    change: Transition,
+) -> Result<OrderRecord, ErrorReply> {
     let outcome = state
         .store
         .write(move |transaction| orders::transition(transaction, id, change, now_ms()))
         .await?;
     match outcome {
-        TransitionOutcome::Done(record) => Ok(views::ok(views::order(&record))),
+        TransitionOutcome::Done(record) => Ok(*record),
         TransitionOutcome::NotFound => Err(ErrorReply::order_not_found(id)),
         TransitionOutcome::NotAllowed(status) => {
             Err(ErrorReply::invalid_transition(id, &status, change.target()))
@@ -113,15 +142,21 @@ async fn apply(
     }
 }
 
+/// A partner as the control surface and the console show it.
 #[derive(Debug, Serialize)]
-struct PartnerView {
-    name: String,
-    balance_ton: TonAmount,
-    top_up_address: String,
+pub(crate) struct PartnerView {
+    pub(crate) name: String,
+    pub(crate) balance_ton: TonAmount,
+    pub(crate) top_up_address: String,
 }
 
 /// `GET /_sandbox/partners`: names, balances and top-up addresses (never keys).
 async fn partners(State(state): State<Arc<AppState>>) -> Result<Response, ErrorReply> {
+    Ok(views::ok(partner_views(&state).await?))
+}
+
+/// Every partner, sorted by name, with its balance now.
+pub(crate) async fn partner_views(state: &AppState) -> Result<Vec<PartnerView>, ErrorReply> {
     let mut partners: Vec<_> = state
         .partners()
         .map(|partner| (partner.name.clone(), partner.top_up_address.clone()))
@@ -142,7 +177,7 @@ async fn partners(State(state): State<Arc<AppState>>) -> Result<Response, ErrorR
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
-    Ok(views::ok(views))
+    Ok(views)
 }
 
 /// `POST /_sandbox/partners/{name}/top-up` with `{"amount_ton": 12.5}`: a TON transfer to the
@@ -152,10 +187,21 @@ async fn top_up(
     PathParam(name): PathParam,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ErrorReply> {
+    Ok(views::ok(
+        top_up_partner(&state, &name, body.get("amount_ton")).await?,
+    ))
+}
+
+/// Credits `amount_ton` (a JSON number) to the partner `name` (shared with the console).
+pub(crate) async fn top_up_partner(
+    state: &AppState,
+    name: &str,
+    amount_ton: Option<&Value>,
+) -> Result<Balance, ErrorReply> {
     let partner = state
-        .partner_by_name(&name)
+        .partner_by_name(name)
         .ok_or_else(|| ErrorReply::not_found(format!("no partner is named {name:?}")))?;
-    let amount = top_up_amount(body.get("amount_ton")).map_err(ErrorReply::validation)?;
+    let amount = top_up_amount(amount_ton).map_err(ErrorReply::validation)?;
     let partner_name = partner.name.clone();
     let credited = state
         .store
@@ -169,10 +215,10 @@ async fn top_up(
         .await?;
     let balance =
         credited.ok_or_else(|| ErrorReply::validation("amount_ton would overflow the balance"))?;
-    Ok(views::ok(Balance {
+    Ok(Balance {
         balance_ton: nanotons_to_ton(balance),
         top_up_address: partner.top_up_address.clone(),
-    }))
+    })
 }
 
 /// The whole nanotons of a top-up's `amount_ton`, or the problem with it.
@@ -200,9 +246,16 @@ async fn set_processing_delay(
     State(state): State<Arc<AppState>>,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ErrorReply> {
-    let millis = body
-        .get("millis")
-        .and_then(Value::as_u64)
+    let millis = set_processing_delay_millis(&state, body.get("millis").and_then(Value::as_u64))?;
+    Ok(views::ok(serde_json::json!({ "millis": millis })))
+}
+
+/// Sets the processing delay to `millis` when it is in range (shared with the console).
+pub(crate) fn set_processing_delay_millis(
+    state: &AppState,
+    millis: Option<u64>,
+) -> Result<u64, ErrorReply> {
+    let millis = millis
         .filter(|millis| *millis <= MAX_PROCESSING_DELAY_MS)
         .ok_or_else(|| {
             ErrorReply::validation(format!(
@@ -210,7 +263,7 @@ async fn set_processing_delay(
             ))
         })?;
     state.set_processing_delay(Duration::from_millis(millis));
-    Ok(views::ok(serde_json::json!({ "millis": millis })))
+    Ok(millis)
 }
 
 /// A key held by a request being processed.

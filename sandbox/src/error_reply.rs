@@ -162,9 +162,18 @@ impl ErrorReply {
     }
 
     /// The HTTP status.
-    #[cfg(test)]
     pub(crate) fn status(&self) -> StatusCode {
         self.status
+    }
+
+    /// The message, for people.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// `403 FORBIDDEN`: a browser request from another site to the control surface.
+    pub(crate) fn cross_site(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::from("FORBIDDEN"), message)
     }
 
     /// The error envelope this error is answered with.

@@ -14,12 +14,15 @@ mod pricing;
 mod query;
 mod rate_limit;
 mod recipients;
+mod request_feed;
+mod request_recording;
 mod routes;
 mod server;
 mod state;
 mod store;
 mod validation;
 mod views;
+mod web;
 
 pub use config::{Database, GENEROUS_RATE_LIMIT, Partner, RateLimit};
 pub use pricing::Pricing;

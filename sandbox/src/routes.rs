@@ -17,6 +17,7 @@ use crate::control;
 use crate::error_reply::{Bug, ErrorReply};
 use crate::handlers::{balance, health, orders, pricing, recipients};
 use crate::state::AppState;
+use crate::{request_recording, web};
 
 /// The whole application.
 pub(crate) fn router(state: Arc<AppState>, control_api: bool) -> Router {
@@ -49,7 +50,12 @@ pub(crate) fn router(state: Arc<AppState>, control_api: bool) -> Router {
             "/api/v1/balance/transactions",
             get(balance::list_transactions),
         )
-        .route("/api/v1/health", get(health::health));
+        .route("/api/v1/health", get(health::health))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            request_recording::record,
+        ));
+    let api = api.merge(web::router(control_api));
     let app = if control_api {
         api.merge(control::router())
     } else {
@@ -60,6 +66,7 @@ pub(crate) fn router(state: Arc<AppState>, control_api: bool) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(web::cross_site::refuse_cross_site))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
 }

@@ -142,7 +142,8 @@ impl SandboxBuilder {
         let addr = listener
             .local_addr()
             .map_err(|source| StartError::Bind { addr: bind, source })?;
-        let state = Arc::new(AppState::new(&config, store, started_ms));
+        let base_url = format!("http://{addr}");
+        let state = Arc::new(AppState::new(&config, store, started_ms, base_url.clone()));
         let app = router(state, config.control_api);
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -156,7 +157,7 @@ impl SandboxBuilder {
         tracing::info!(%addr, control_api = config.control_api, "sandbox started");
         Ok(SandboxHandle {
             addr,
-            base_url: format!("http://{addr}"),
+            base_url,
             partners: config.partners,
             database: config.database,
             control_api: config.control_api,

@@ -11,6 +11,7 @@ use crate::config::{Config, Partner};
 use crate::idempotency::InFlight;
 use crate::pricing::PriceList;
 use crate::rate_limit::KeyLimiter;
+use crate::request_feed::RequestFeed;
 use crate::store::Store;
 
 /// A partner as the running server knows it. Holds no key: requests find it by key through
@@ -33,6 +34,14 @@ pub(crate) struct AppState {
     pub(crate) idempotency_ttl: Duration,
     pub(crate) payment_address: String,
     pub(crate) body_limit_bytes: usize,
+    /// `http://ADDR`, what the server listens on.
+    pub(crate) base_url: String,
+    /// Whether the control surface and the console are served.
+    pub(crate) control_api: bool,
+    /// `(name, key)` of every partner, in the configured order: the test keys `/docs` offers.
+    offered_keys: Vec<(String, String)>,
+    /// Recent API requests, for the console.
+    pub(crate) feed: RequestFeed,
     /// Extra time creates and cancels take while holding their `Idempotency-Key`, set through
     /// the control surface to make `409 IDEMPOTENCY_IN_PROGRESS` and client timeouts testable.
     /// Requests already waiting follow a change (so setting `0` releases them).
@@ -42,7 +51,7 @@ pub(crate) struct AppState {
 }
 
 impl AppState {
-    pub(crate) fn new(config: &Config, store: Store, now_ms: i64) -> Self {
+    pub(crate) fn new(config: &Config, store: Store, now_ms: i64, base_url: String) -> Self {
         let mut by_key = HashMap::new();
         let mut by_name = HashMap::new();
         for partner in &config.partners {
@@ -59,6 +68,14 @@ impl AppState {
             idempotency_ttl: config.idempotency_ttl,
             payment_address: crate::addresses::payment_address(),
             body_limit_bytes: config.body_limit_bytes,
+            base_url,
+            control_api: config.control_api,
+            offered_keys: config
+                .partners
+                .iter()
+                .map(|partner| (partner.name.clone(), partner.key.clone()))
+                .collect(),
+            feed: RequestFeed::default(),
             processing_delay: watch::Sender::new(Duration::ZERO),
             by_key,
             by_name,
@@ -73,6 +90,13 @@ impl AppState {
     /// The partner of this name.
     pub(crate) fn partner_by_name(&self, name: &str) -> Option<&Arc<PartnerState>> {
         self.by_name.get(name)
+    }
+
+    /// `(name, key)` of every partner, in the configured order.
+    pub(crate) fn partner_keys(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.offered_keys
+            .iter()
+            .map(|(name, key)| (name.as_str(), key.as_str()))
     }
 
     /// Every partner.
@@ -100,6 +124,11 @@ impl AppState {
                 }
             }
         }
+    }
+
+    /// The processing delay now.
+    pub(crate) fn current_processing_delay(&self) -> Duration {
+        *self.processing_delay.borrow()
     }
 
     pub(crate) fn set_processing_delay(&self, delay: Duration) {

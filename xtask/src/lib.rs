@@ -4,6 +4,7 @@
 
 pub mod breaking;
 pub mod codegen;
+pub mod docs_assets;
 pub mod import_cycles;
 pub mod launch;
 pub mod module_graph;

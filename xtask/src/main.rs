@@ -38,6 +38,9 @@ enum Task {
     /// Compare the sdk's public API (rustdoc JSON, listed by the `public-api` crate) with
     /// sdk/public-api*.txt; fail with a unified diff when it changed. `--bless` rewrites them.
     PublicApi(xtask::public_api::Args),
+    /// Update the sandbox's vendored `/docs` assets (Swagger UI from npm at the pinned version,
+    /// the spec's copy) and their manifest; `--check` verifies them against it, offline.
+    DocsAssets(xtask::docs_assets::Args),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
                     .ok_or_else(|| anyhow::anyhow!("the sdk's public API changed (see the diff)"))
             })
         }
+        Task::DocsAssets(args) => xtask::docs_assets::run(&workspace::root(), &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -129,6 +129,8 @@ pub(crate) enum Transition {
     Complete,
     /// `pending_payment`, `paid` or `processing` → `failed`; a balance payment is refunded.
     Fail,
+    /// `pending_payment` → `expired` now, as if its time were up (`expires_at` becomes now).
+    Expire,
 }
 
 impl Transition {
@@ -138,12 +140,27 @@ impl Transition {
             Self::Pay => "paid",
             Self::Complete => "completed",
             Self::Fail => "failed",
+            Self::Expire => "expired",
         }
     }
 
-    fn allowed_from(self, status: &str) -> bool {
+    /// Every transition, in the order the console offers them.
+    pub(crate) const ALL: [Self; 4] = [Self::Pay, Self::Complete, Self::Fail, Self::Expire];
+
+    /// The verb of its control path (`/_sandbox/orders/{id}/pay`).
+    pub(crate) fn verb(self) -> &'static str {
         match self {
-            Self::Pay => status == "pending_payment",
+            Self::Pay => "pay",
+            Self::Complete => "complete",
+            Self::Fail => "fail",
+            Self::Expire => "expire",
+        }
+    }
+
+    /// Whether an order in `status` can take it.
+    pub(crate) fn allowed_from(self, status: &str) -> bool {
+        match self {
+            Self::Pay | Self::Expire => status == "pending_payment",
             Self::Complete | Self::Fail => {
                 matches!(status, "pending_payment" | "paid" | "processing")
             }
@@ -341,8 +358,18 @@ pub(crate) fn transition(
         )?;
     }
     set_status(transaction, id, change.target())?;
+    let expires_at_ms = if change == Transition::Expire {
+        let now = order.expires_at_ms.min(now_ms);
+        transaction
+            .prepare_cached("UPDATE orders SET expires_at_ms = ?2 WHERE id = ?1")?
+            .execute(params![id, now])?;
+        now
+    } else {
+        order.expires_at_ms
+    };
     Ok(TransitionOutcome::Done(Box::new(OrderRecord {
         status: change.target().to_owned(),
+        expires_at_ms,
         ..order
     })))
 }

@@ -7,5 +7,6 @@ mod durability;
 mod error_replies;
 mod idempotency;
 mod lifecycle;
+mod pages;
 mod partners;
 mod waiters;
