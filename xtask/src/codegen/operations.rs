@@ -39,6 +39,8 @@ pub struct SdkOperation {
     pub extensions: OperationExtensions,
     /// Rust types of the items of `x-pagination`'s `items` array.
     pub item_type: Option<String>,
+    /// `tags`: the CLI's command group is the first.
+    pub tags: Vec<String>,
 }
 
 /// A path or query parameter.
@@ -253,6 +255,7 @@ fn operation(
         data_type,
         extensions,
         item_type,
+        tags: op.tags.clone(),
     })
 }
 
