@@ -102,15 +102,15 @@ pub fn groups() -> ::std::vec::Vec<::clap::Command> {
         .long_about("Get order by ID\n\nOne order of this partner. Another partner's order is `404`, never its data.\n\nGET /api/v1/orders/{id}")
         .arg(::clap::Arg::new("id").value_name("ID").help("An order id. [at least 1]")
         .required(true)).name("get")).subcommand(::clap::Command::new("order_completed")
-        .about("Until the order is delivered (`completed`). Ends with an error on `cancelled`,\n`expired` or `failed`.\n")
-        .long_about("Until the order is delivered (`completed`). Ends with an error on `cancelled`,\n`expired` or `failed`.\n\n\nPolls `get_order` until `status` is one of completed; exits non-zero on cancelled, expired, failed or when the timeout passes. A spinner shows the time waited on a terminal; plain lines otherwise.")
+        .about("Until the order is delivered (`completed`). Ends with an error on `cancelled`, `expired` or `failed`.")
+        .long_about("Until the order is delivered (`completed`). Ends with an error on `cancelled`, `expired` or `failed`.\n\nPolls `get_order` until `status` is one of completed; exits non-zero on cancelled, expired, failed or when the timeout passes. A spinner shows the time waited on a terminal; plain lines otherwise.")
         .arg(::clap::Arg::new("id").value_name("ID").help("An order id. [at least 1]")
         .required(true)).arg(::clap::Arg::new("timeout").long("timeout")
         .value_name("DURATION")
         .help("How long to wait, e.g. `90s`, `5m` (default: 3600 s, from the spec)"))
         .name("wait-completed")).subcommand(::clap::Command::new("order_paid")
-        .about("Until the order is paid: `paid`, `processing` or `completed`. Ends with an error on\n`cancelled`, `expired` or `failed`.\n")
-        .long_about("Until the order is paid: `paid`, `processing` or `completed`. Ends with an error on\n`cancelled`, `expired` or `failed`.\n\n\nPolls `get_order` until `status` is one of paid, processing, completed; exits non-zero on cancelled, expired, failed or when the timeout passes. A spinner shows the time waited on a terminal; plain lines otherwise.")
+        .about("Until the order is paid: `paid`, `processing` or `completed`. Ends with an error on `cancelled`, `expired` or `failed`.")
+        .long_about("Until the order is paid: `paid`, `processing` or `completed`. Ends with an error on `cancelled`, `expired` or `failed`.\n\nPolls `get_order` until `status` is one of paid, processing, completed; exits non-zero on cancelled, expired, failed or when the timeout passes. A spinner shows the time waited on a terminal; plain lines otherwise.")
         .arg(::clap::Arg::new("id").value_name("ID").help("An order id. [at least 1]")
         .required(true)).arg(::clap::Arg::new("timeout").long("timeout")
         .value_name("DURATION")
@@ -190,10 +190,13 @@ pub async fn run(
     command: &str,
     m: &::clap::ArgMatches,
 ) -> ::std::result::Result<(), Failure> {
-    let client = ctx.client()?;
     match (group, command) {
-        ("balance", "get") => ctx.show(&client.get_balance().await?),
+        ("balance", "get") => {
+            let client = ctx.client(true)?;
+            ctx.show(&client.get_balance().await?)
+        }
         ("balance", "list-transactions") => {
+            let client = ctx.client(true)?;
             let page = arg::page(m, "limit", "offset");
             if arg::flag(m, "all") {
                 ctx.show_stream(client.balance_transactions(page)).await
@@ -201,8 +204,12 @@ pub async fn run(
                 ctx.show(&client.list_balance_transactions(page).await?)
             }
         }
-        ("health", "") => ctx.show(&client.get_health().await?),
+        ("health", "") => {
+            let client = ctx.client(false)?;
+            ctx.show(&client.get_health().await?)
+        }
         ("orders", "list") => {
+            let client = ctx.client(true)?;
             let page = arg::page(m, "limit", "offset");
             #[allow(unused_mut)]
             let mut query = ::theopenmoney::OrderQuery::default();
@@ -224,14 +231,17 @@ pub async fn run(
             }
         }
         ("orders", "get-by-memo") => {
+            let client = ctx.client(true)?;
             let memo = arg::text(m, "memo")?;
-            ctx.show(&client.get_order_by_memo(memo.clone()).await?)
+            ctx.show(&client.get_order_by_memo(memo).await?)
         }
         ("orders", "list-by-reference") => {
+            let client = ctx.client(true)?;
             let ref_ = arg::text(m, "ref")?;
-            ctx.show(&client.list_orders_by_reference(ref_.clone()).await?)
+            ctx.show(&client.list_orders_by_reference(ref_).await?)
         }
         ("orders", "create-premium") => {
+            let client = ctx.client(true)?;
             #[allow(unused_mut)]
             let mut input = ::theopenmoney::NewPremiumOrder::new(
                 arg::text(m, "recipient_username")?,
@@ -263,6 +273,7 @@ pub async fn run(
             ctx.show_idempotent(&key, client.create_premium_order(input).await)
         }
         ("orders", "create-stars") => {
+            let client = ctx.client(true)?;
             #[allow(unused_mut)]
             let mut input = ::theopenmoney::NewStarsOrder::new(
                 arg::text(m, "recipient_username")?,
@@ -293,12 +304,17 @@ pub async fn run(
             input = input.idempotency_key(key.clone());
             ctx.show_idempotent(&key, client.create_stars_order(input).await)
         }
-        ("orders", "stats") => ctx.show(&client.get_order_stats().await?),
+        ("orders", "stats") => {
+            let client = ctx.client(true)?;
+            ctx.show(&client.get_order_stats().await?)
+        }
         ("orders", "get") => {
+            let client = ctx.client(true)?;
             let id = arg::sdk::<::theopenmoney::OrderId>(m, "id", true)?;
-            ctx.show(&client.get_order(id.clone()).await?)
+            ctx.show(&client.get_order(id).await?)
         }
         ("orders", "wait-completed") => {
+            let client = ctx.client(true)?;
             let options = arg::wait_options(m)?;
             ctx.wait(
                     "order_completed",
@@ -311,6 +327,7 @@ pub async fn run(
                 .await
         }
         ("orders", "wait-paid") => {
+            let client = ctx.client(true)?;
             let options = arg::wait_options(m)?;
             ctx.wait(
                     "order_paid",
@@ -323,6 +340,7 @@ pub async fn run(
                 .await
         }
         ("orders", "cancel") => {
+            let client = ctx.client(true)?;
             let id = arg::sdk::<::theopenmoney::OrderId>(m, "id", true)?;
             let key = ctx
                 .idempotency_key("cancel_order", m, ::std::option::Option::None)?;
@@ -332,22 +350,32 @@ pub async fn run(
             )
         }
         ("pricing", "estimate-premium-price") => {
+            let client = ctx.client(true)?;
             let months = arg::sdk::<::theopenmoney::PremiumMonths>(m, "months", true)?;
-            ctx.show(&client.estimate_premium_price(months.clone()).await?)
+            ctx.show(&client.estimate_premium_price(months).await?)
         }
         ("pricing", "estimate-stars-price") => {
+            let client = ctx.client(true)?;
             let quantity = arg::value::<u32>(m, "quantity")?;
-            ctx.show(&client.estimate_stars_price(quantity.clone()).await?)
+            ctx.show(&client.estimate_stars_price(quantity).await?)
         }
-        ("pricing", "get-fee-schedule") => ctx.show(&client.get_fee_schedule().await?),
-        ("pricing", "get-ton-rate") => ctx.show(&client.get_ton_rate().await?),
+        ("pricing", "get-fee-schedule") => {
+            let client = ctx.client(true)?;
+            ctx.show(&client.get_fee_schedule().await?)
+        }
+        ("pricing", "get-ton-rate") => {
+            let client = ctx.client(true)?;
+            ctx.show(&client.get_ton_rate().await?)
+        }
         ("recipients", "check-premium") => {
+            let client = ctx.client(true)?;
             let username = arg::text(m, "username")?;
-            ctx.show(&client.check_premium_recipient(username.clone()).await?)
+            ctx.show(&client.check_premium_recipient(username).await?)
         }
         ("recipients", "check-stars") => {
+            let client = ctx.client(true)?;
             let username = arg::text(m, "username")?;
-            ctx.show(&client.check_stars_recipient(username.clone()).await?)
+            ctx.show(&client.check_stars_recipient(username).await?)
         }
         _ => {
             ::std::result::Result::Err(

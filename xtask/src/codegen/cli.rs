@@ -117,7 +117,6 @@ pub fn emit(spec: &Spec, operations: &[SdkOperation], shapes: &Shapes) -> Result
             command: &str,
             m: &::clap::ArgMatches,
         ) -> ::std::result::Result<(), Failure> {
-            let client = ctx.client()?;
             match (group, command) {
                 #(#arms)*
                 _ => ::std::result::Result::Err(Failure::usage(::std::format!("unknown command `{group} {command}`"))),
@@ -233,6 +232,8 @@ fn operation_command(op: &SdkOperation, sig: &Signature, name: String) -> Result
     }
 
     let id = &op.id;
+    let needs_key = op.needs_key;
+    prepare.insert(0, quote!(let client = ctx.client(#needs_key)?;));
     let run = if op.idempotent {
         args.push(quote! {
             ::clap::Arg::new("idempotency-key").long("idempotency-key").value_name("KEY")
@@ -268,10 +269,10 @@ fn operation_command(op: &SdkOperation, sig: &Signature, name: String) -> Result
     } else {
         let extra: Vec<&TokenStream> = query_arg.iter().chain(body_arg.iter()).collect();
         let plain = quote! {
-            ctx.show(&client.#method(#(#call_args.clone(),)* #(&#extra),*).await?)
+            ctx.show(&client.#method(#(#call_args,)* #(&#extra),*).await?)
         };
         let plain = if matches!(sig.query, QueryArg::Page) {
-            quote!(ctx.show(&client.#method(#(#call_args.clone(),)* page).await?))
+            quote!(ctx.show(&client.#method(#(#call_args,)* page).await?))
         } else {
             plain
         };
@@ -336,6 +337,7 @@ fn waiter_command(
     });
     let values: Vec<TokenStream> = sig.required.iter().map(|a| value(a, true)).collect();
     let label = &waiter.name;
+    let needs_key = op.needs_key;
     let (field, success, failure) = (&waiter.field, &waiter.success, &waiter.failure);
     let about = one_paragraph(&waiter.description);
     let long_about = format!(
@@ -357,6 +359,7 @@ fn waiter_command(
                 #(.arg(#args))*
         },
         run: quote! {
+            let client = ctx.client(#needs_key)?;
             let options = arg::wait_options(m)?;
             ctx.wait(#label, client.#method(#(#values,)* options)).await
         },

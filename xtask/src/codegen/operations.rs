@@ -41,6 +41,8 @@ pub struct SdkOperation {
     pub item_type: Option<String>,
     /// `tags`: the CLI's command group is the first.
     pub tags: Vec<String>,
+    /// Whether the operation needs the API key (`security` not empty, its own or the spec's).
+    pub needs_key: bool,
 }
 
 /// A path or query parameter.
@@ -256,6 +258,11 @@ fn operation(
         extensions,
         item_type,
         tags: op.tags.clone(),
+        needs_key: op
+            .security
+            .as_ref()
+            .or(api.security.as_ref())
+            .is_some_and(|s| !s.is_empty()),
     })
 }
 

@@ -1,0 +1,107 @@
+//! Progress while a waiter polls: a spinner with the time waited and the polls made on a
+//! terminal, plain lines otherwise (one at the start, then one every few seconds).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use theopenmoney::WaitError;
+
+use super::exit::{Class, Failure};
+
+const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/// A plain progress line this often when stderr is not a terminal.
+const PLAIN_EVERY: Duration = Duration::from_secs(10);
+
+pub(super) struct Progress {
+    waiter: String,
+    terminal: bool,
+    calls: Arc<AtomicU32>,
+    first_call: u32,
+    started: Instant,
+}
+
+impl Progress {
+    pub(super) fn start(waiter: &str, terminal: bool, calls: &Arc<AtomicU32>) -> Self {
+        if !terminal {
+            eprintln!("waiting for {waiter}…");
+        }
+        Self {
+            waiter: waiter.to_owned(),
+            terminal,
+            calls: Arc::clone(calls),
+            first_call: calls.load(Ordering::Relaxed),
+            started: Instant::now(),
+        }
+    }
+
+    /// Runs `wait`, drawing progress until it ends.
+    pub(super) async fn drive<T>(&self, wait: impl Future<Output = T>) -> T {
+        let mut wait = std::pin::pin!(wait);
+        let tick = if self.terminal {
+            Duration::from_millis(100)
+        } else {
+            PLAIN_EVERY
+        };
+        let mut frame = 0;
+        loop {
+            tokio::select! {
+                done = &mut wait => {
+                    if self.terminal {
+                        eprint!("\r\x1b[2K");
+                    }
+                    eprintln!("{} after {}", self.waiter, self.status());
+                    return done;
+                }
+                () = tokio::time::sleep(tick) => {
+                    if self.terminal {
+                        eprint!("\r\x1b[2K{} waiting for {} · {}", FRAMES[frame % FRAMES.len()], self.waiter, self.status());
+                        frame += 1;
+                    } else {
+                        eprintln!("still waiting for {} · {}", self.waiter, self.status());
+                    }
+                }
+            }
+        }
+    }
+
+    fn status(&self) -> String {
+        let polls = self
+            .calls
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.first_call);
+        format!(
+            "{}s, {polls} poll{}",
+            self.started.elapsed().as_secs(),
+            if polls == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// The failure a wait ended with.
+pub(super) fn failure<T>(error: &WaitError<T>) -> Failure {
+    match error {
+        WaitError::Failed { waiter, state, .. } => Failure::new(
+            Class::WaitFailed,
+            format!("{waiter}: reached `{state}`, which it can no longer leave"),
+        ),
+        WaitError::TimedOut {
+            waiter,
+            waited,
+            state,
+            ..
+        } => Failure::new(
+            Class::WaitTimedOut,
+            format!(
+                "{waiter}: timed out after {}s{}",
+                waited.as_secs(),
+                state
+                    .as_ref()
+                    .map(|s| format!(" (last status `{s}`)"))
+                    .unwrap_or_default()
+            ),
+        ),
+        WaitError::Call { source, .. } => Failure::of(source),
+        _ => Failure::new(Class::Other, "the wait ended for an unknown reason"),
+    }
+}
