@@ -104,7 +104,8 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Attempts {
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        if !self.verbose {
+        // The sdk's own events only (retrying, giving up), not its HTTP stack's.
+        if !self.verbose || !event.metadata().target().starts_with("theopenmoney") {
             return;
         }
         let Some(span) = ctx.event_span(event) else {
