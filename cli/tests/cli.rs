@@ -53,6 +53,7 @@ fn redact(text: &str) -> String {
             (r"\b(STARS|PREMIUM)-[0-9a-f]+\b", "[memo]"),
             (r"\b1000[1-9]\b|\b100[1-9]\d\b", "[id]"),
             (r"\b\d+ polls?\b", "[n] polls"),
+            (r"(?m)(^[█▀▄ ]{20,}\n)+", "[qr code]\n"),
             (r"\d+m \d\ds|\b\d+s\b", "[duration]"),
             (r"127\.0\.0\.1:\d+", "[addr]"),
         ]
