@@ -113,7 +113,12 @@ fn main() -> ExitCode {
         let shell = *m
             .get_one::<clap_complete::Shell>("shell")
             .expect("required");
-        clap_complete::generate(shell, &mut command(), "theopenmoney", &mut std::io::stdout());
+        clap_complete::generate(
+            shell,
+            &mut command(),
+            "theopenmoney",
+            &mut std::io::stdout(),
+        );
         return ExitCode::SUCCESS;
     }
     match run(&matches, argv) {
@@ -148,8 +153,7 @@ fn run(matches: &ArgMatches, argv: Vec<String>) -> Result<(), Failure> {
         calls: Arc::clone(&calls),
         routes: generated::ROUTES,
     };
-    let _guard =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
 
     let (group, sub) = matches.subcommand().expect("a subcommand is required");
     let (command, m) = match sub.subcommand() {

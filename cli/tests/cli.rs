@@ -61,9 +61,9 @@ fn redact(text: &str) -> String {
         .map(|(re, with)| (Regex::new(re).unwrap(), with))
         .collect()
     });
-    RULES
-        .iter()
-        .fold(text.to_owned(), |t, (re, with)| re.replace_all(&t, *with).into_owned())
+    RULES.iter().fold(text.to_owned(), |t, (re, with)| {
+        re.replace_all(&t, *with).into_owned()
+    })
 }
 
 struct Env {
@@ -110,7 +110,11 @@ impl Env {
             .send()
             .await
             .unwrap();
-        assert!(response.status().is_success(), "{path}: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
         response.json().await.unwrap()
     }
 
@@ -156,19 +160,30 @@ async fn help_version_and_completions() {
         version.stdout,
         format!("theopenmoney {}\n", env!("CARGO_PKG_VERSION"))
     );
-    insta::assert_snapshot!("orders_help", env.run(&["orders", "--help"]).await.redacted());
+    insta::assert_snapshot!(
+        "orders_help",
+        env.run(&["orders", "--help"]).await.redacted()
+    );
     insta::assert_snapshot!(
         "create_stars_help",
-        env.run(&["orders", "create-stars", "--help"]).await.redacted()
+        env.run(&["orders", "create-stars", "--help"])
+            .await
+            .redacted()
     );
     let root = env.run(&["--help"]).await;
-    assert!(root.stdout.contains("8  unknown outcome"), "{}", root.stdout);
+    assert!(
+        root.stdout.contains("8  unknown outcome"),
+        "{}",
+        root.stdout
+    );
     for shell in ["bash", "zsh", "fish"] {
         let completions = env.run(&["completions", shell]).await;
         assert_eq!(completions.code, 0);
         assert!(completions.stdout.contains("create-stars"), "{shell}");
     }
-    let usage = env.run(&["orders", "create-stars", "--quantity", "100"]).await;
+    let usage = env
+        .run(&["orders", "create-stars", "--quantity", "100"])
+        .await;
     assert_eq!(usage.code, 2, "{usage:?}");
 }
 
@@ -230,12 +245,23 @@ async fn create_pay_and_wait() {
     // The same command again: the derived key replays the first order.
     let (again, id) = env.create("inv-1").await;
     assert!(again.stderr.contains("(replayed"), "{again:?}");
-    assert_eq!(again.stderr.lines().next().unwrap(), format!("{key} (replayed: the API returned the first result)"));
+    assert_eq!(
+        again.stderr.lines().next().unwrap(),
+        format!("{key} (replayed: the API returned the first result)")
+    );
     // Another request under the same reference is a new order.
     let other = env
         .run(&[
-            "orders", "create-stars", "--recipient-username", "pandus", "--quantity", "200",
-            "--client-reference", "inv-1", "-o", "json",
+            "orders",
+            "create-stars",
+            "--recipient-username",
+            "pandus",
+            "--quantity",
+            "200",
+            "--client-reference",
+            "inv-1",
+            "-o",
+            "json",
         ])
         .await;
     assert_eq!(other.code, 0, "{other:?}");
@@ -268,7 +294,10 @@ async fn create_pay_and_wait() {
     let paid: Value = serde_json::from_slice(&waited.stdout).unwrap();
     assert_eq!(paid["status"], "paid");
     let progress = String::from_utf8(waited.stderr).unwrap();
-    assert!(progress.starts_with("waiting for order_paid…\n"), "{progress}");
+    assert!(
+        progress.starts_with("waiting for order_paid…\n"),
+        "{progress}"
+    );
     assert!(progress.contains("order_paid after"), "{progress}");
 }
 
@@ -289,7 +318,12 @@ async fn json_output_reads_back_exactly() {
     let digits = |text: &str| -> String {
         let at = text.find("\"price_ton\"").unwrap();
         let raw: &str = &text[at + "\"price_ton\"".len()..];
-        raw.trim_start_matches([':', ' ']).split([',', '}', '\n']).next().unwrap().trim().to_owned()
+        raw.trim_start_matches([':', ' '])
+            .split([',', '}', '\n'])
+            .next()
+            .unwrap()
+            .trim()
+            .to_owned()
     };
     assert_eq!(digits(&run.stdout), digits(&control));
     // Read back through the sdk's type: the amount is exact, nothing went through a float.
@@ -299,7 +333,10 @@ async fn json_output_reads_back_exactly() {
     let ndjson = env.run(&["orders", "get", &id, "-o", "ndjson"]).await;
     assert_eq!(ndjson.stdout.lines().count(), 1);
     let raw: Box<RawValue> = serde_json::from_str(ndjson.stdout.trim()).unwrap();
-    assert!(raw.get().contains(&format!("\"price_ton\":{}", digits(&control))));
+    assert!(
+        raw.get()
+            .contains(&format!("\"price_ton\":{}", digits(&control)))
+    );
 }
 
 #[tokio::test]
@@ -309,7 +346,9 @@ async fn list_all_streams_every_order_as_ndjson() {
         env.create(&format!("inv-{n}")).await;
     }
     let run = env
-        .run(&["orders", "list", "--all", "--limit", "5", "--output", "ndjson"])
+        .run(&[
+            "orders", "list", "--all", "--limit", "5", "--output", "ndjson",
+        ])
         .await;
     assert_eq!(run.code, 0, "{run:?}");
     let ids: std::collections::BTreeSet<u64> = run
@@ -322,7 +361,9 @@ async fn list_all_streams_every_order_as_ndjson() {
         .collect();
     assert_eq!(run.stdout.lines().count(), 23);
     assert_eq!(ids.len(), 23, "every order once");
-    let page = env.run(&["orders", "list", "--limit", "5", "-o", "ndjson"]).await;
+    let page = env
+        .run(&["orders", "list", "--limit", "5", "-o", "ndjson"])
+        .await;
     assert_eq!(page.stdout.lines().count(), 5, "one page without --all");
 }
 
@@ -337,28 +378,46 @@ async fn exit_codes_per_failure_class() {
     };
     check(
         "validation, before sending",
-        env.run(&["orders", "create-stars", "--recipient-username", "pandus", "--quantity", "10"]).await,
+        env.run(&[
+            "orders",
+            "create-stars",
+            "--recipient-username",
+            "pandus",
+            "--quantity",
+            "10",
+        ])
+        .await,
         3,
     );
     check(
         "validation, a pattern",
-        env.run(&["recipients", "check-stars", "--username", "no"]).await,
+        env.run(&["recipients", "check-stars", "--username", "no"])
+            .await,
         3,
     );
     check("not found", env.run(&["orders", "get", "99999"]).await, 4);
-    check("no key", {
-        let mut c = env.command(&["orders", "get", "1"]);
-        c.env_remove("THEOPENMONEY_API_KEY");
-        finish(c).await
-    }, 6);
-    check("wrong key", {
-        let mut c = env.command(&["orders", "get", "1"]);
-        c.env("THEOPENMONEY_API_KEY", "osk_wrong_key");
-        finish(c).await
-    }, 6);
+    check(
+        "no key",
+        {
+            let mut c = env.command(&["orders", "get", "1"]);
+            c.env_remove("THEOPENMONEY_API_KEY");
+            finish(c).await
+        },
+        6,
+    );
+    check(
+        "wrong key",
+        {
+            let mut c = env.command(&["orders", "get", "1"]);
+            c.env("THEOPENMONEY_API_KEY", "osk_wrong_key");
+            finish(c).await
+        },
+        6,
+    );
     check(
         "wait: expired",
-        env.run(&["orders", "wait-paid", &id, "--timeout", "30s"]).await,
+        env.run(&["orders", "wait-paid", &id, "--timeout", "30s"])
+            .await,
         10,
     );
     check(
@@ -375,7 +434,9 @@ async fn exit_codes_per_failure_class() {
 async fn timeouts_transport_and_unknown_outcomes() {
     let env = Env::start().await;
     let (_, id) = env.create("inv-t").await;
-    let timeout = env.run(&["orders", "wait-paid", &id, "--timeout", "1s"]).await;
+    let timeout = env
+        .run(&["orders", "wait-paid", &id, "--timeout", "1s"])
+        .await;
     assert_eq!(timeout.code, 11, "{timeout:?}");
     assert!(timeout.stderr.contains("timed out after"), "{timeout:?}");
 
@@ -389,12 +450,25 @@ async fn timeouts_transport_and_unknown_outcomes() {
     assert_eq!(transport.code, 9, "{transport:?}");
 
     let create = env.command(&[
-        "orders", "create-stars", "--recipient-username", "pandus", "--quantity", "100",
-        "--base-url", &dead,
+        "orders",
+        "create-stars",
+        "--recipient-username",
+        "pandus",
+        "--quantity",
+        "100",
+        "--base-url",
+        &dead,
     ]);
     let unknown = finish(create).await;
     assert_eq!(unknown.code, 8, "{unknown:?}");
-    let key = unknown.stderr.lines().next().unwrap().strip_prefix("Idempotency-Key: ").unwrap().to_owned();
+    let key = unknown
+        .stderr
+        .lines()
+        .next()
+        .unwrap()
+        .strip_prefix("Idempotency-Key: ")
+        .unwrap()
+        .to_owned();
     assert!(
         unknown.stderr.contains(&format!(
             "theopenmoney orders create-stars --recipient-username pandus --quantity 100 --base-url {dead} --idempotency-key {key}"
@@ -403,11 +477,29 @@ async fn timeouts_transport_and_unknown_outcomes() {
     );
     // Resuming against the live sandbox with that key creates the order once.
     let resume = env
-        .run(&["orders", "create-stars", "--recipient-username", "pandus", "--quantity", "100", "--idempotency-key", &key])
+        .run(&[
+            "orders",
+            "create-stars",
+            "--recipient-username",
+            "pandus",
+            "--quantity",
+            "100",
+            "--idempotency-key",
+            &key,
+        ])
         .await;
     assert_eq!(resume.code, 0, "{resume:?}");
     let again = env
-        .run(&["orders", "create-stars", "--recipient-username", "pandus", "--quantity", "100", "--idempotency-key", &key])
+        .run(&[
+            "orders",
+            "create-stars",
+            "--recipient-username",
+            "pandus",
+            "--quantity",
+            "100",
+            "--idempotency-key",
+            &key,
+        ])
         .await;
     assert!(again.stderr.contains("replayed"), "{again:?}");
 }
@@ -434,9 +526,17 @@ async fn the_key_is_never_printed() {
     from_file.env_remove("THEOPENMONEY_API_KEY");
     runs.push(finish(from_file).await);
     let mut from_stdin = env.command(&["-v", "orders", "get", &id, "--api-key-stdin"]);
-    from_stdin.env_remove("THEOPENMONEY_API_KEY").stdin(Stdio::piped());
+    from_stdin
+        .env_remove("THEOPENMONEY_API_KEY")
+        .stdin(Stdio::piped());
     let mut child = from_stdin.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(KEY.as_bytes()).await.unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(KEY.as_bytes())
+        .await
+        .unwrap();
     let out = child.wait_with_output().await.unwrap();
     runs.push(Run {
         code: out.status.code().unwrap(),
@@ -452,11 +552,30 @@ async fn the_key_is_never_printed() {
     assert_eq!(runs[7].code, 0, "key from stdin: {:?}", runs[7]);
     for run in &runs {
         for secret in [KEY, "osk_wrong_but_secret", "sandbox_alpha"] {
-            assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret), "{run:?}");
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{run:?}"
+            );
         }
     }
     // --verbose printed the attempts.
-    assert!(runs[0].stderr.contains("> GET /api/v1/orders/{id} attempt 1: 200"), "{:?}", runs[0]);
-    assert!(runs[2].stderr.contains("> POST /api/v1/orders/{id}/cancel attempt 1: 200"), "{:?}", runs[2]);
-    assert!(runs[3].stderr.contains("(replayed") || runs[3].code == 5, "{:?}", runs[3]);
+    assert!(
+        runs[0]
+            .stderr
+            .contains("> GET /api/v1/orders/{id} attempt 1: 200"),
+        "{:?}",
+        runs[0]
+    );
+    assert!(
+        runs[2]
+            .stderr
+            .contains("> POST /api/v1/orders/{id}/cancel attempt 1: 200"),
+        "{:?}",
+        runs[2]
+    );
+    assert!(
+        runs[3].stderr.contains("(replayed") || runs[3].code == 5,
+        "{:?}",
+        runs[3]
+    );
 }

@@ -97,11 +97,7 @@ mod tests {
 
     #[test]
     fn the_documented_shape() {
-        let o = order(
-            "0.418".parse().unwrap(),
-            "UQAbc-_123",
-            "TOM 42 for @pandus",
-        );
+        let o = order("0.418".parse().unwrap(), "UQAbc-_123", "TOM 42 for @pandus");
         assert_eq!(
             o.ton_transfer_link().unwrap(),
             "ton://transfer/UQAbc-_123?amount=418000000&text=TOM%2042%20for%20%40pandus"

@@ -16,7 +16,10 @@ pub fn text<'a>(m: &'a ArgMatches, id: &str) -> Result<&'a str, Failure> {
 
 /// An optional text argument.
 pub fn opt_text<'a>(m: &'a ArgMatches, id: &str) -> Option<&'a str> {
-    m.try_get_one::<String>(id).ok().flatten().map(String::as_str)
+    m.try_get_one::<String>(id)
+        .ok()
+        .flatten()
+        .map(String::as_str)
 }
 
 /// A required typed argument (clap parsed it).
@@ -31,7 +34,11 @@ pub fn opt_value<T: Clone + Send + Sync + 'static>(m: &ArgMatches, id: &str) -> 
 
 /// Whether a flag is set.
 pub fn flag(m: &ArgMatches, id: &str) -> bool {
-    m.try_get_one::<bool>(id).ok().flatten().copied().unwrap_or(false)
+    m.try_get_one::<bool>(id)
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(false)
 }
 
 /// A required argument of one of the sdk's own types (ids, enums), read as its JSON value:

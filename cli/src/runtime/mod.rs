@@ -74,10 +74,8 @@ impl Ctx {
                 ));
             }
         };
-        let mut builder = Client::builder(key).user_agent(concat!(
-            "theopenmoney-cli/",
-            env!("CARGO_PKG_VERSION")
-        ));
+        let mut builder = Client::builder(key)
+            .user_agent(concat!("theopenmoney-cli/", env!("CARGO_PKG_VERSION")));
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url);
         }

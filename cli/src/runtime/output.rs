@@ -68,12 +68,10 @@ pub fn items(raw: &RawValue) -> Option<Vec<Box<RawValue>>> {
     match node(raw) {
         Node::Array(items) => Some(items),
         Node::Object(fields) => {
-            let mut arrays = fields
-                .into_values()
-                .filter_map(|v| match node(&v) {
-                    Node::Array(items) => Some(items),
-                    _ => None,
-                });
+            let mut arrays = fields.into_values().filter_map(|v| match node(&v) {
+                Node::Array(items) => Some(items),
+                _ => None,
+            });
             let first = arrays.next()?;
             arrays.next().is_none().then_some(first)
         }
@@ -103,11 +101,7 @@ pub fn human(out: &mut dyn Write, raw: &RawValue) -> std::io::Result<()> {
             let width = plain.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
             for (name, value) in plain {
                 let style = anstyle::Style::new().bold();
-                writeln!(
-                    out,
-                    "{style}{name:<width$}{style:#}  {}",
-                    scalar(value)
-                )?;
+                writeln!(out, "{style}{name:<width$}{style:#}  {}", scalar(value))?;
             }
             Ok(())
         }

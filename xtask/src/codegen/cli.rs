@@ -221,7 +221,9 @@ fn operation_command(op: &SdkOperation, sig: &Signature, name: String) -> Result
             let setter = format_ident!("{}", a.ident);
             let v = value(a, false);
             let q = fallible.then(|| quote!(?));
-            sets.push(quote!(if let ::std::option::Option::Some(v) = #v { input = input.#setter(v)#q; }));
+            sets.push(
+                quote!(if let ::std::option::Option::Some(v) = #v { input = input.#setter(v)#q; }),
+            );
         }
         body_prepare.extend(quote! {
             #[allow(unused_mut)]
@@ -299,7 +301,12 @@ fn operation_command(op: &SdkOperation, sig: &Signature, name: String) -> Result
     };
     let about = op.summary.clone().unwrap_or_else(|| op.id.clone());
     let long_about = match &op.description {
-        Some(d) => format!("{about}\n\n{}\n\n{} {}", one_paragraph(d), op.method, op.path),
+        Some(d) => format!(
+            "{about}\n\n{}\n\n{} {}",
+            one_paragraph(d),
+            op.method,
+            op.path
+        ),
         None => format!("{about}\n\n{} {}", op.method, op.path),
     };
     let after = (!after_help.is_empty()).then(|| quote!(.after_long_help(#after_help)));
@@ -431,12 +438,9 @@ fn is_integer(schema: &Schema) -> bool {
 fn enum_values(schema: &Schema) -> Vec<String> {
     match &schema.schema_kind {
         SchemaKind::Type(OaType::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
-        SchemaKind::Type(OaType::Integer(i)) => i
-            .enumeration
-            .iter()
-            .flatten()
-            .map(i64::to_string)
-            .collect(),
+        SchemaKind::Type(OaType::Integer(i)) => {
+            i.enumeration.iter().flatten().map(i64::to_string).collect()
+        }
         _ => Vec::new(),
     }
 }

@@ -1027,7 +1027,11 @@ pub fn signature(op: &SdkOperation, shapes: &Shapes) -> Result<Signature> {
         default: None,
     };
     let inputs = emitter.inputs()?;
-    let required = inputs.iter().filter(|i| i.param.required).map(arg).collect();
+    let required = inputs
+        .iter()
+        .filter(|i| i.param.required)
+        .map(arg)
+        .collect();
     let (paging, options): (Vec<&Input<'_>>, Vec<&Input<'_>>) = inputs
         .iter()
         .filter(|i| !i.param.required)
