@@ -51,10 +51,10 @@ fn node(raw: &RawValue) -> Node {
 /// nested as compact JSON.
 fn scalar(raw: &RawValue) -> String {
     let text = raw.get().trim();
-    if text.starts_with('"') {
-        if let Ok(s) = serde_json::from_str::<String>(text) {
-            return s;
-        }
+    if text.starts_with('"')
+        && let Ok(s) = serde_json::from_str::<String>(text)
+    {
+        return s;
     }
     if text == "null" {
         return "-".into();
