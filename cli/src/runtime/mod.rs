@@ -92,8 +92,9 @@ impl Ctx {
                 Some(items) => items.iter().try_for_each(|i| writeln!(out, "{}", i.get())),
                 None => writeln!(out, "{}", raw.get()),
             },
-            Format::Table => output::human(&mut out, &raw)
-                .and_then(|()| pay::details(&mut out, &raw, self.qr, chrono::Utc::now())),
+            Format::Table => output::human(&mut out, &raw).and_then(|()| {
+                pay::details(&mut out, &raw, self.qr, std::time::SystemTime::now().into())
+            }),
         };
         written.map_err(broken_pipe)
     }

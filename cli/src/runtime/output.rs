@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use super::exit::Failure;
 
 /// `--output`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A key/value view or a table, for people.
     Table,
@@ -20,6 +20,24 @@ pub enum Format {
     Json,
     /// One JSON value a line: each item of a list, streamed as pages arrive with `--all`.
     Ndjson,
+}
+
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Self::Table, Self::Json, Self::Ndjson]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let (name, help) = match self {
+            Self::Table => ("table", "A key/value view or a table, for people"),
+            Self::Json => ("json", "The response's `data`, pretty-printed JSON"),
+            Self::Ndjson => (
+                "ndjson",
+                "One JSON value a line: each item of a list, streamed as pages arrive with `--all`",
+            ),
+        };
+        Some(clap::builder::PossibleValue::new(name).help(help))
+    }
 }
 
 /// A value's JSON text, exactly as the sdk serializes it.

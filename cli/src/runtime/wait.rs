@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use futures_util::future::Either;
 use theopenmoney::WaitError;
 
 use super::exit::{Class, Failure};
@@ -45,17 +46,23 @@ impl Progress {
         };
         let mut frame = 0;
         loop {
-            tokio::select! {
-                done = &mut wait => {
+            let sleep = std::pin::pin!(tokio::time::sleep(tick));
+            match futures_util::future::select(wait.as_mut(), sleep).await {
+                Either::Left((done, _)) => {
                     if self.terminal {
                         eprint!("\r\x1b[2K");
                     }
                     eprintln!("{} after {}", self.waiter, self.status());
                     return done;
                 }
-                () = tokio::time::sleep(tick) => {
+                Either::Right(((), _)) => {
                     if self.terminal {
-                        eprint!("\r\x1b[2K{} waiting for {} · {}", FRAMES[frame % FRAMES.len()], self.waiter, self.status());
+                        eprint!(
+                            "\r\x1b[2K{} waiting for {} · {}",
+                            FRAMES[frame % FRAMES.len()],
+                            self.waiter,
+                            self.status()
+                        );
                         frame += 1;
                     } else {
                         eprintln!("still waiting for {} · {}", self.waiter, self.status());
