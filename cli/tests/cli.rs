@@ -476,31 +476,20 @@ async fn timeouts_transport_and_unknown_outcomes() {
         "{unknown:?}"
     );
     // Resuming against the live sandbox with that key creates the order once.
-    let resume = env
-        .run(&[
-            "orders",
-            "create-stars",
-            "--recipient-username",
-            "pandus",
-            "--quantity",
-            "100",
-            "--idempotency-key",
-            &key,
-        ])
-        .await;
-    assert_eq!(resume.code, 0, "{resume:?}");
-    let again = env
-        .run(&[
-            "orders",
-            "create-stars",
-            "--recipient-username",
-            "pandus",
-            "--quantity",
-            "100",
-            "--idempotency-key",
-            &key,
-        ])
-        .await;
+    let resume = [
+        "orders",
+        "create-stars",
+        "--recipient-username",
+        "pandus",
+        "--quantity",
+        "100",
+        "--idempotency-key",
+        &key,
+    ];
+    let first = env.run(&resume).await;
+    assert_eq!(first.code, 0, "{first:?}");
+    assert!(!first.stderr.contains("replayed"), "{first:?}");
+    let again = env.run(&resume).await;
     assert!(again.stderr.contains("replayed"), "{again:?}");
 }
 

@@ -168,21 +168,21 @@ fn table(out: &mut dyn Write, items: &[Box<RawValue>]) -> std::io::Result<()> {
         })
         .collect();
     let style = anstyle::Style::new().bold();
-    let header: Vec<String> = columns
-        .iter()
-        .zip(&widths)
-        .map(|(c, w)| format!("{c:<w$}"))
-        .collect();
-    writeln!(out, "{style}{}{style:#}", header.join("  ").trim_end())?;
+    writeln!(out, "{style}{}{style:#}", padded(&columns, &widths))?;
     for row in cells {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        writeln!(out, "{}", line.join("  ").trim_end())?;
+        writeln!(out, "{}", padded(&row, &widths))?;
     }
     Ok(())
+}
+
+/// One table line: each cell left-aligned in its column.
+fn padded(cells: &[impl std::fmt::Display], widths: &[usize]) -> String {
+    let line: Vec<String> = cells
+        .iter()
+        .zip(widths)
+        .map(|(c, w)| format!("{c:<w$}"))
+        .collect();
+    line.join("  ").trim_end().to_owned()
 }
 
 #[cfg(test)]
