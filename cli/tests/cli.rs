@@ -568,3 +568,47 @@ async fn the_key_is_never_printed() {
         runs[3]
     );
 }
+
+#[tokio::test]
+async fn premium_order_until_completed() {
+    let env = Env::start().await;
+    let created = env
+        .run(&[
+            "orders",
+            "create-premium",
+            "--recipient-username",
+            "pandus",
+            "--months",
+            "6",
+            "-o",
+            "json",
+        ])
+        .await;
+    assert_eq!(created.code, 0, "{created:?}");
+    let order = created.json();
+    assert_eq!(order["premium_months"], 6);
+    let id = order["id"].to_string();
+    let bad = env
+        .run(&[
+            "orders",
+            "create-premium",
+            "--recipient-username",
+            "pandus",
+            "--months",
+            "5",
+        ])
+        .await;
+    assert_eq!(bad.code, 2, "5 is not one of the spec's values: {bad:?}");
+
+    let waiting = env
+        .command(&["orders", "wait-completed", &id, "-o", "json"])
+        .spawn()
+        .unwrap();
+    env.control(&format!("/_sandbox/orders/{id}/pay")).await;
+    env.control(&format!("/_sandbox/orders/{id}/complete"))
+        .await;
+    let waited = waiting.wait_with_output().await.unwrap();
+    assert_eq!(waited.status.code(), Some(0), "{waited:?}");
+    let done: Value = serde_json::from_slice(&waited.stdout).unwrap();
+    assert_eq!(done["status"], "completed");
+}
