@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU32;
+use std::sync::Mutex;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use tracing_subscriber::layer::SubscriberExt;
@@ -147,10 +147,10 @@ fn run(matches: &ArgMatches, argv: Vec<String>) -> Result<(), Failure> {
     } else {
         Source::Env
     };
-    let calls = Arc::new(AtomicU32::new(0));
+    let polled = Arc::new(Mutex::new(runtime::trace::Polled::default()));
     let layer = runtime::trace::Attempts {
         verbose: matches.get_flag("verbose"),
-        calls: Arc::clone(&calls),
+        polled: Arc::clone(&polled),
         routes: generated::ROUTES,
     };
     let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
@@ -166,7 +166,7 @@ fn run(matches: &ArgMatches, argv: Vec<String>) -> Result<(), Failure> {
         format: *m.get_one::<Format>("output").unwrap_or(&Format::Table),
         qr: m.get_flag("qr"),
         argv,
-        calls,
+        polled,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -298,7 +298,10 @@ async fn create_pay_and_wait() {
         progress.starts_with("waiting for order_paid…\n"),
         "{progress}"
     );
-    assert!(progress.contains("order_paid after"), "{progress}");
+    assert!(
+        progress.contains("order_paid ended · status paid · "),
+        "{progress}"
+    );
 }
 
 #[tokio::test]

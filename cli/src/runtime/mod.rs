@@ -11,7 +11,7 @@ mod wait;
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
-use std::sync::atomic::AtomicU32;
+use std::sync::Mutex;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
@@ -54,8 +54,8 @@ pub struct Ctx {
     pub qr: bool,
     /// The command line, to print how to resume an unknown outcome.
     pub argv: Vec<String>,
-    /// Calls made so far (counted by the trace layer).
-    pub calls: Arc<AtomicU32>,
+    /// What a waiter saw last (kept by the trace layer).
+    pub polled: Arc<Mutex<trace::Polled>>,
 }
 
 impl Ctx {
@@ -183,7 +183,7 @@ impl Ctx {
         waiter: &str,
         wait: impl Future<Output = Result<T, theopenmoney::WaitError<T>>>,
     ) -> Result<(), Failure> {
-        let progress = wait::Progress::start(waiter, std::io::stderr().is_terminal(), &self.calls);
+        let progress = wait::Progress::start(waiter, std::io::stderr().is_terminal(), &self.polled);
         let result = progress.drive(wait).await;
         match result {
             Ok(value) => self.show(&value),

@@ -1,10 +1,11 @@
 //! `--verbose`: one line on stderr per attempt (method, path, status, attempt number), read
-//! from the sdk's `theopenmoney.call` spans. It also counts calls, for the waiter's progress.
-//! The spans carry no key; nothing here could print one.
+//! from the sdk's `theopenmoney.call` spans. It also keeps what a waiter saw last (its `polled`
+//! events), for the progress line. The spans and events carry no key; nothing here could print
+//! one.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -21,10 +22,35 @@ const CALL_SPAN: &str = "theopenmoney.call";
 pub struct Attempts {
     /// Print each attempt.
     pub verbose: bool,
-    /// Calls started so far.
-    pub calls: Arc<AtomicU32>,
+    /// What the waiter saw last.
+    pub polled: Arc<Mutex<Polled>>,
     /// `(operationId, method, path)` of each operation.
     pub routes: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// A waiter's last poll: the field's value and the polls made.
+#[derive(Debug, Default, Clone)]
+pub struct Polled {
+    /// The value of the field the waiter watches, e.g. the order's status.
+    pub state: Option<String>,
+    /// Polls so far.
+    pub polls: u64,
+}
+
+impl Visit for Polled {
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        if field.name() == "polls" {
+            self.polls = value;
+        }
+    }
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.record_u64(field, u64::try_from(value).unwrap_or_default());
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "state" {
+            self.state = Some(format!("{value:?}"));
+        }
+    }
 }
 
 /// What a call span has told so far.
@@ -73,7 +99,6 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Attempts {
         if attrs.metadata().name() != CALL_SPAN {
             return;
         }
-        self.calls.fetch_add(1, Ordering::Relaxed);
         let mut call = Call::default();
         attrs.record(&mut call);
         if let Some(span) = ctx.span(id) {
@@ -104,8 +129,18 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Attempts {
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        // The sdk's own events only (retrying, giving up), not its HTTP stack's.
-        if !self.verbose || !event.metadata().target().starts_with("theopenmoney") {
+        // The sdk's own events only (polled, retrying, giving up), not its HTTP stack's.
+        if !event.metadata().target().starts_with("theopenmoney") {
+            return;
+        }
+        let mut polled = Polled::default();
+        event.record(&mut polled);
+        if polled.state.is_some()
+            && let Ok(mut last) = self.polled.lock()
+        {
+            *last = polled;
+        }
+        if !self.verbose {
             return;
         }
         let Some(span) = ctx.event_span(event) else {

@@ -1,14 +1,16 @@
-//! Progress while a waiter polls: a spinner with the time waited and the polls made on a
-//! terminal, plain lines otherwise (one at the start, then one every few seconds).
+//! Progress while a waiter polls: a spinner with the last status seen, the time waited and the
+//! polls made on a terminal, plain lines otherwise (one at the start, then one every few
+//! seconds).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use futures_util::future::Either;
 use theopenmoney::WaitError;
 
 use super::exit::{Class, Failure};
+use super::trace::Polled;
 
 const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /// A plain progress line this often when stderr is not a terminal.
@@ -17,21 +19,19 @@ const PLAIN_EVERY: Duration = Duration::from_secs(10);
 pub(super) struct Progress {
     waiter: String,
     terminal: bool,
-    calls: Arc<AtomicU32>,
-    first_call: u32,
+    polled: Arc<Mutex<Polled>>,
     started: Instant,
 }
 
 impl Progress {
-    pub(super) fn start(waiter: &str, terminal: bool, calls: &Arc<AtomicU32>) -> Self {
+    pub(super) fn start(waiter: &str, terminal: bool, polled: &Arc<Mutex<Polled>>) -> Self {
         if !terminal {
             eprintln!("waiting for {waiter}…");
         }
         Self {
             waiter: waiter.to_owned(),
             terminal,
-            calls: Arc::clone(calls),
-            first_call: calls.load(Ordering::Relaxed),
+            polled: Arc::clone(polled),
             started: Instant::now(),
         }
     }
@@ -52,7 +52,7 @@ impl Progress {
                     if self.terminal {
                         eprint!("\r\x1b[2K");
                     }
-                    eprintln!("{} after {}", self.waiter, self.status());
+                    eprintln!("{} ended · {}", self.waiter, self.status());
                     return done;
                 }
                 Either::Right(((), _)) => {
@@ -73,14 +73,16 @@ impl Progress {
     }
 
     fn status(&self) -> String {
-        let polls = self
-            .calls
-            .load(Ordering::Relaxed)
-            .saturating_sub(self.first_call);
+        let polled = self.polled.lock().map(|p| p.clone()).unwrap_or_default();
+        let state = polled
+            .state
+            .map(|s| format!("status {s} · "))
+            .unwrap_or_default();
         format!(
-            "{}s, {polls} poll{}",
+            "{state}{}s, {} poll{}",
             self.started.elapsed().as_secs(),
-            if polls == 1 { "" } else { "s" }
+            polled.polls,
+            if polled.polls == 1 { "" } else { "s" }
         )
     }
 }

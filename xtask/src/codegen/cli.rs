@@ -348,7 +348,7 @@ fn waiter_command(
     let (field, success, failure) = (&waiter.field, &waiter.success, &waiter.failure);
     let about = one_paragraph(&waiter.description);
     let long_about = format!(
-        "{about}\n\nPolls `{}` until `{field}` is one of {}; exits non-zero on {} or when the timeout passes. A spinner shows the time waited on a terminal; plain lines otherwise.",
+        "{about}\n\nPolls `{}` until `{field}` is one of {}; exits non-zero on {} or when the timeout passes. A spinner shows the last status seen and the time waited on a terminal; plain lines otherwise.",
         op.id,
         success.join(", "),
         if failure.is_empty() {
