@@ -5,7 +5,10 @@
 #      repairs them byte for byte (codegen never depends on what it generates);
 #   2. the spec gains a GET with a query parameter and an idempotent POST with a body, codegen
 #      runs, and a test calls both through `Client` against the generated typed mocks: the
-#      envelope is unwrapped, a 503 is retried, and every retry of the POST carries the same key.
+#      envelope is unwrapped, a 503 is retried, and every retry of the POST carries the same key;
+#   3. the `theopenmoney` CLI has both as subcommands (`pricing get-currency-rate`,
+#      `orders create-gift`), which call a small loopback mock: query, body and Idempotency-Key
+#      arrive as the spec says, the output is the envelope's data, a bad pattern exits 3 unsent.
 # Not one hand-written line exists for the two new operations: only the spec changes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +17,7 @@ trap 'rm -rf "$scratch"' EXIT
 git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && xargs -0 cp --parents -t "$scratch")
 cd "$scratch"
 export CARGO_TARGET_DIR="$root/target"
-generated=(sdk/src/generated.rs sdk/src/generated_api.rs mock/src/generated.rs)
+generated=(sdk/src/generated.rs sdk/src/generated_api.rs mock/src/generated.rs cli/src/generated.rs)
 
 echo "== 1. garbage in every generated file, then cargo xtask codegen"
 for file in "${generated[@]}"; do
@@ -203,4 +206,74 @@ async fn idempotent_post_with_a_body_retries_under_one_key() {
 }
 RS
 cargo test --locked --quiet -p contract-tests --test scratch_new_operations
-echo "codegen round trip: garbage repaired; get_currency_rate and create_gift_order generated, called, retried"
+
+echo "== 3. the new operations as CLI subcommands"
+cargo build --locked --quiet -p theopenmoney-cli
+cli="$CARGO_TARGET_DIR/debug/theopenmoney"
+"$cli" pricing get-currency-rate --help | grep -q -- "--currency <CURRENCY>"
+"$cli" orders create-gift --help | grep -q -- "--recipient-username <RECIPIENT_USERNAME>"
+"$cli" orders create-gift --help | grep -q -- "--idempotency-key <KEY>"
+# A loopback mock of the two routes that records what it was sent.
+python3 - "$scratch/mock-port" "$scratch/mock-seen" <<'PY' &
+import http.server, json, sys
+port_file, seen_file = sys.argv[1], sys.argv[2]
+# Written as text: amounts must reach the CLI digit for digit, not through a Python float.
+ORDER = ('{"id": 10421, "status": "pending_payment", "order_type": "stars",'
+         ' "recipient_username": "pandus", "price_ton": 0.418000001,'
+         ' "payment_address": "UQBFJTkJ5hZdH7i6rWQTnm43zn6h2dPBV9lFZ2e98WvWABy_",'
+         ' "payment_memo": "STARS-a1b2c3", "expires_at": "2026-04-16T12:15:00Z",'
+         ' "created_at": "2026-04-16T12:00:00Z"}')
+RATE = '{"ton_usd": 3.217000000000000001, "updated_at": "2026-11-30T12:00:00Z"}'
+class Mock(http.server.BaseHTTPRequestHandler):
+    def reply(self, data):
+        body = ('{"ok": true, "data": %s}' % data).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def record(self, body):
+        with open(seen_file, "a") as f:
+            f.write(json.dumps({"method": self.command, "path": self.path, "body": body,
+                                "key": self.headers.get("Idempotency-Key")}) + "\n")
+    def do_GET(self):
+        self.record(None)
+        if self.path == "/api/v1/pricing/currency-rate?currency=EUR":
+            self.reply(RATE)
+        else:
+            self.send_error(404)
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        self.record(body)
+        self.reply(ORDER)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Mock)
+open(port_file, "w").write(str(server.server_address[1]))
+server.serve_forever()
+PY
+mock_pid=$!
+trap 'kill "$mock_pid" 2>/dev/null; rm -rf "$scratch"' EXIT
+for _ in $(seq 100); do [ -s "$scratch/mock-port" ] && break; sleep 0.1; done
+export THEOPENMONEY_BASE_URL="http://127.0.0.1:$(cat "$scratch/mock-port")" THEOPENMONEY_API_KEY=osk_scratch
+rate=$("$cli" pricing get-currency-rate --currency EUR --output ndjson)
+[ "$rate" = '{"ton_usd":3.217000000000000001,"updated_at":"2026-11-30T12:00:00Z"}' ] || { echo "FAIL: get-currency-rate printed $rate"; exit 1; }
+gift=$("$cli" orders create-gift --recipient-username @pandus --note "happy birthday" --idempotency-key gift-1 --output ndjson 2>"$scratch/gift-stderr")
+grep -q '"price_ton":0.418000001' <<<"$gift" || { echo "FAIL: create-gift printed $gift"; exit 1; }
+grep -qx 'Idempotency-Key: gift-1' "$scratch/gift-stderr" || { echo "FAIL: the key was not printed"; exit 1; }
+set +e
+"$cli" pricing get-currency-rate --currency euro 2>"$scratch/invalid-stderr"
+code=$?
+set -e
+[ "$code" = 3 ] || { echo "FAIL: an invalid currency exited $code, not 3"; exit 1; }
+grep -q "invalid currency" "$scratch/invalid-stderr" || { echo "FAIL: the field is not named"; exit 1; }
+python3 - "$scratch/mock-seen" <<'PY'
+import json, sys
+seen = [json.loads(line) for line in open(sys.argv[1])]
+assert len(seen) == 2, seen  # the invalid currency was never sent
+assert seen[0]["path"] == "/api/v1/pricing/currency-rate?currency=EUR", seen[0]
+assert seen[1]["path"] == "/api/v1/orders/gift", seen[1]
+assert seen[1]["body"] == {"recipient_username": "@pandus", "note": "happy birthday"}, seen[1]
+assert seen[1]["key"] == "gift-1", seen[1]
+PY
+echo "codegen round trip: garbage repaired; get_currency_rate and create_gift_order generated, called, retried, and run from the CLI"

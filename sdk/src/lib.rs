@@ -36,6 +36,7 @@ mod money;
 mod open_enum;
 mod pagination;
 mod pattern;
+mod payment_link;
 mod random;
 mod response_head;
 mod retry;

@@ -10,6 +10,8 @@ pub const SDK_GENERATED: &str = "sdk/src/generated.rs";
 pub const SDK_API_GENERATED: &str = "sdk/src/generated_api.rs";
 /// The typed httpmock helpers of `theopenmoney-mock`, which partners and the contract suite use.
 pub const MOCKS_GENERATED: &str = "mock/src/generated.rs";
+/// The `theopenmoney` command line's commands and their dispatch.
+pub const CLI_GENERATED: &str = "cli/src/generated.rs";
 
 /// The workspace root: the parent of this crate's manifest directory. `cargo run` and
 /// `cargo test` set `CARGO_MANIFEST_DIR` at run time too; that value wins, so a binary built

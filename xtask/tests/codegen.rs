@@ -47,6 +47,7 @@ impl TempWorkspace {
             workspace::SDK_GENERATED,
             workspace::SDK_API_GENERATED,
             workspace::MOCKS_GENERATED,
+            workspace::CLI_GENERATED,
         ] {
             let to = dir.join(rel);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
@@ -183,6 +184,10 @@ fn a_new_operation_becomes_a_new_method() {
         api.contains(".call_counted(\n                \"list_currencies\""),
         "{api}"
     );
+    // And a CLI subcommand, named from the id without the tag's word.
+    let cli = ws.read(workspace::CLI_GENERATED);
+    assert!(cli.contains(".name(\"list-currencies\")"), "{cli}");
+    assert!(cli.contains("client.list_currencies("), "{cli}");
     // A second run finds nothing to do, and check mode agrees.
     let again = codegen::run(ws.root(), Mode::Write).unwrap();
     assert!(again.is_fresh());
@@ -257,6 +262,14 @@ fn extension_mistakes_name_the_file_line_and_operation() {
             ),
             "x-sdk-defaults names `payment_methd`, which is not a required property of `CreateStarsOrderRequest`",
         ),
+        (
+            ("      x-cli-name: stats\n", "      x-cli-name: get\n"),
+            "operation `get_order`: the command `orders get` exists twice; name one with `x-cli-name`",
+        ),
+        (
+            ("      x-cli-name: stats\n", "      x-cli-name: Stats\n"),
+            "x-cli-name `Stats` is not a command name (kebab-case, e.g. `wait-paid`)",
+        ),
     ] {
         assert_broken_spec_leaves_files("ext", |s| s.replacen(edit.0, edit.1, 1), expect);
     }
@@ -265,6 +278,33 @@ fn extension_mistakes_name_the_file_line_and_operation() {
 /// The hand-written sdk is generic mechanics: every operation's code is generated.
 #[test]
 fn no_hand_written_sdk_line_names_an_operation() {
+    let (files, offenders) = lines_naming_operations(
+        "sdk/src",
+        &[workspace::SDK_GENERATED, workspace::SDK_API_GENERATED],
+    );
+    assert!(files >= 10, "read only {files} hand-written files");
+    assert!(
+        offenders.is_empty(),
+        "hand-written sdk code names operations:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// The same rule for the CLI: its commands are generated, its hand-written runtime is generic.
+#[test]
+fn no_hand_written_cli_line_names_an_operation() {
+    let (files, offenders) = lines_naming_operations("cli/src", &[workspace::CLI_GENERATED]);
+    assert!(files >= 5, "read only {files} hand-written files");
+    assert!(
+        offenders.is_empty(),
+        "hand-written CLI code names operations:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// `(files read, lines naming an operation id)` of the Rust files under `dir` (recursively),
+/// leaving out `generated`.
+fn lines_naming_operations(dir: &str, generated: &[&str]) -> (usize, Vec<String>) {
     let root = workspace::root();
     let spec = codegen::load_spec(&root.join(workspace::SPEC), workspace::SPEC).unwrap();
     let ids: Vec<String> = spec
@@ -273,38 +313,39 @@ fn no_hand_written_sdk_line_names_an_operation() {
         .filter_map(|(_, _, op)| op.operation_id.clone())
         .collect();
     assert_eq!(ids.len(), spec.operation_count());
-    let generated = [workspace::SDK_GENERATED, workspace::SDK_API_GENERATED];
     let mut offenders = Vec::new();
     let mut files = 0;
-    for entry in std::fs::read_dir(root.join("sdk/src")).unwrap() {
-        let path = entry.unwrap().path();
-        let rel = path
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if path.extension().is_none_or(|e| e != "rs") || generated.contains(&rel.as_str()) {
-            continue;
-        }
-        files += 1;
-        for (n, line) in std::fs::read_to_string(&path).unwrap().lines().enumerate() {
-            let code = line.split("//").next().unwrap_or("");
-            let words: Vec<&str> = code
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .collect();
-            for id in &ids {
-                if words.contains(&id.as_str()) {
-                    offenders.push(format!("{rel}:{}: `{id}`: {}", n + 1, line.trim()));
+    let mut pending = vec![root.join(dir)];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if path.extension().is_none_or(|e| e != "rs") || generated.contains(&rel.as_str()) {
+                continue;
+            }
+            files += 1;
+            for (n, line) in std::fs::read_to_string(&path).unwrap().lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                let words: Vec<&str> = code
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .collect();
+                for id in &ids {
+                    if words.contains(&id.as_str()) {
+                        offenders.push(format!("{rel}:{}: `{id}`: {}", n + 1, line.trim()));
+                    }
                 }
             }
         }
     }
-    assert!(files >= 10, "read only {files} hand-written files");
-    assert!(
-        offenders.is_empty(),
-        "hand-written sdk code names operations:\n{}",
-        offenders.join("\n")
-    );
+    (files, offenders)
 }
 
 #[test]

@@ -10,6 +10,9 @@
 //!   timeout_seconds, description}}` (operation): `wait_for_<name>` polls the operation until
 //!   the response's `field` is one of `success` (done) or `failure` (error).
 //!
+//! - `x-cli-name: name` (operation): the CLI subcommand's name (kebab-case) where the one
+//!   derived from the operation id reads badly.
+//!
 //! Idempotency needs no extension: an operation that takes the `Idempotency-Key` header is
 //! idempotent.
 
@@ -26,6 +29,8 @@ pub struct OperationExtensions {
     pub pagination: Option<Pagination>,
     /// `x-waiters`, by name.
     pub waiters: Vec<Waiter>,
+    /// `x-cli-name`.
+    pub cli_name: Option<String>,
 }
 
 /// `x-pagination`.
@@ -75,6 +80,8 @@ pub const DEFAULTS: &str = "x-sdk-defaults";
 pub const PAGINATION: &str = "x-pagination";
 /// See [`INPUT`].
 pub const WAITERS: &str = "x-waiters";
+/// See [`INPUT`].
+pub const CLI_NAME: &str = "x-cli-name";
 
 /// Reads an operation's extensions; `at` locates a key in messages (`file:line`).
 pub fn operation(
@@ -123,7 +130,29 @@ pub fn operation(
         input,
         pagination,
         waiters,
+        cli_name: cli_name(extensions, &at)?,
     })
+}
+
+/// Reads `x-cli-name`: a kebab-case command name.
+fn cli_name(extensions: &Extensions, at: &impl Fn(&str) -> String) -> Result<Option<String>> {
+    let Some(value) = extensions.get(CLI_NAME) else {
+        return Ok(None);
+    };
+    let name: String = decode(value, CLI_NAME, at)?;
+    let kebab = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !kebab {
+        bail!(
+            "{}: {CLI_NAME} `{name}` is not a command name (kebab-case, e.g. `wait-paid`)",
+            at(CLI_NAME)
+        );
+    }
+    Ok(Some(name))
 }
 
 /// Reads a request body schema's `x-sdk-defaults`: (property, string value).
@@ -225,6 +254,10 @@ mod tests {
     fn mistakes_are_located_and_named() {
         let at = |k: &str| format!("s.yaml:7 ({k})");
         let cases = [
+            (
+                "x-cli-name: Get_Stats\n",
+                "s.yaml:7 (x-cli-name): x-cli-name `Get_Stats` is not a command name",
+            ),
             (
                 "x-sdk-input: order_query\n",
                 "s.yaml:7 (x-sdk-input): x-sdk-input `order_query` is not a Rust type name",

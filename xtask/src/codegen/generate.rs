@@ -8,6 +8,7 @@ use openapiv3::{OpenAPI, PathItem, ReferenceOr};
 use proc_macro2::TokenStream;
 use progenitor_impl::Generator;
 
+use super::cli;
 use super::operations::operations as sdk_operations;
 use super::optional_derives;
 use super::output::header;
@@ -27,6 +28,8 @@ pub struct Generated {
     pub api: String,
     /// `mock/src/generated.rs`: the typed httpmock helpers.
     pub mocks: String,
+    /// `cli/src/generated.rs`: the `theopenmoney` command's commands and dispatch.
+    pub cli: String,
     /// Types in the client's `types` module.
     pub type_count: usize,
 }
@@ -51,8 +54,12 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
     struct_builders::drop(&mut client);
     patterns::rewrite(&mut client).map_err(|e| anyhow!("{}: {e}", spec.display))?;
     let type_count = count_types(&client);
-    let api = surface::emit(&sdk_operations(spec)?, &Shapes::read(&client))
+    let operations = sdk_operations(spec)?;
+    let shapes = Shapes::read(&client);
+    let api = surface::emit(&operations, &shapes)
         .with_context(|| format!("{}: generating the sdk's methods", spec.display))?;
+    let cli = cli::emit(spec, &operations, &shapes)
+        .with_context(|| format!("{}: generating the CLI's commands", spec.display))?;
     Ok(Generated {
         sdk: format!("{}{}", header(spec), prettyplease::unparse(&client)),
         api: format!(
@@ -64,6 +71,11 @@ pub fn generate(spec: &Spec) -> Result<Generated> {
             "{}{}",
             header(spec),
             prettyplease::unparse(&parse(mocks, "mocks")?)
+        ),
+        cli: format!(
+            "{}{}",
+            header(spec),
+            prettyplease::unparse(&parse(cli, "CLI commands")?)
         ),
         type_count,
     })

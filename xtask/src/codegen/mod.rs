@@ -3,6 +3,7 @@
 //! Generation is all in memory first; files are written only after every output was produced,
 //! each atomically, so a broken spec never leaves the sdk half-regenerated.
 
+mod cli;
 mod contract_extensions;
 mod extensions;
 mod generate;
@@ -76,6 +77,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report> {
         (workspace::SDK_GENERATED, &generated.sdk),
         (workspace::SDK_API_GENERATED, &generated.api),
         (workspace::MOCKS_GENERATED, &generated.mocks),
+        (workspace::CLI_GENERATED, &generated.cli),
     ];
     let mut files = Vec::new();
     let mut stale = Vec::new();

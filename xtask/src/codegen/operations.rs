@@ -39,6 +39,10 @@ pub struct SdkOperation {
     pub extensions: OperationExtensions,
     /// Rust types of the items of `x-pagination`'s `items` array.
     pub item_type: Option<String>,
+    /// `tags`: the CLI's command group is the first.
+    pub tags: Vec<String>,
+    /// Whether the operation needs the API key (`security` not empty, its own or the spec's).
+    pub needs_key: bool,
 }
 
 /// A path or query parameter.
@@ -253,6 +257,12 @@ fn operation(
         data_type,
         extensions,
         item_type,
+        tags: op.tags.clone(),
+        needs_key: op
+            .security
+            .as_ref()
+            .or(api.security.as_ref())
+            .is_some_and(|s| !s.is_empty()),
     })
 }
 

@@ -281,10 +281,10 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn emit(&self) -> Result<Emitted> {
+    /// Every path and query parameter with its setter and kind.
+    fn inputs(&self) -> Result<Vec<Input<'_>>> {
         let op = self.op;
-        let inputs = op
-            .params
+        op.params
             .iter()
             .map(|param| {
                 let setter = setter_ident(&param.name);
@@ -301,7 +301,12 @@ impl Emitter<'_> {
                     kind,
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect()
+    }
+
+    fn emit(&self) -> Result<Emitted> {
+        let op = self.op;
+        let inputs = self.inputs()?;
         let (required, optional): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
             inputs.iter().partition(|i| i.param.required);
         let (paging, options): (Vec<&Input<'_>>, Vec<&Input<'_>>) = optional
@@ -667,16 +672,61 @@ impl Emitter<'_> {
         }
     }
 
-    fn body_input(&self) -> Result<BodyInput> {
+    /// The body's input type name.
+    fn body_ident(&self) -> Ident {
         let op = self.op;
-        let body = op.body.as_ref().expect("called with a body");
-        let ident = format_ident!(
+        format_ident!(
             "{}",
             op.extensions
                 .input
                 .clone()
                 .unwrap_or_else(|| format!("{}Input", pascal(&op.id)))
-        );
+        )
+    }
+
+    /// The body's properties, each with its progenitor field and kind.
+    fn body_fields(&self) -> Result<Vec<BodyField<'_>>> {
+        let op = self.op;
+        let body = op.body.as_ref().expect("called with a body");
+        let body_type = self.shapes.setter(&op.id, "body")?;
+        let struct_name = quote!(#body_type).to_string().replace(' ', "");
+        let struct_name = struct_name.rsplit("::").next().unwrap_or_default();
+        let fields = self.shapes.fields(struct_name)?;
+        let mut out = Vec::new();
+        for (wire, schema, required) in &body.properties {
+            let Some(field) = fields.iter().find(|f| &f.wire == wire) else {
+                bail!(
+                    "the spec's `{}` has `{wire}`, which `types::{struct_name}` lacks",
+                    body.schema_name
+                );
+            };
+            let (optional, inner) = match option_inner(&field.ty) {
+                Some(inner) => (true, inner),
+                None => (false, field.ty.clone()),
+            };
+            let kind = Kind::of(&inner, schema, &format!("body property `{}`", field.wire))?;
+            let default = body
+                .defaults
+                .iter()
+                .find(|(n, _)| n == wire)
+                .map(|(_, v)| v.clone());
+            out.push(BodyField {
+                wire,
+                schema,
+                required: *required,
+                ident: field.ident.clone(),
+                optional,
+                kind,
+                default,
+            });
+        }
+        Ok(out)
+    }
+
+    fn body_input(&self) -> Result<BodyInput> {
+        let op = self.op;
+        let body = op.body.as_ref().expect("called with a body");
+        let ident = self.body_ident();
         let body_type = self.shapes.setter(&op.id, "body")?;
         let struct_name = quote!(#body_type).to_string().replace(' ', "");
         let struct_name = struct_name.rsplit("::").next().unwrap_or_default();
@@ -696,25 +746,16 @@ impl Emitter<'_> {
                 body.schema_name
             );
         }
-        for (wire, schema, required) in &body.properties {
-            let Some(field) = fields.iter().find(|f| &f.wire == wire) else {
-                bail!(
-                    "the spec's `{}` has `{wire}`, which `types::{struct_name}` lacks",
-                    body.schema_name
-                );
-            };
-            let ident = &field.ident;
-            let (optional, inner) = match option_inner(&field.ty) {
-                Some(inner) => (true, inner),
-                None => (false, field.ty.clone()),
-            };
-            let kind = Kind::of(&inner, schema, &format!("body property `{}`", field.wire))?;
-            let wire = field.wire.as_str();
-            let default = body
-                .defaults
-                .iter()
-                .find(|(n, _)| n == wire)
-                .map(|(_, v)| v.clone());
+        for field in self.body_fields()? {
+            let BodyField {
+                wire,
+                schema,
+                required,
+                ref ident,
+                optional,
+                ref kind,
+                default,
+            } = field;
             let value = kind.convert(wire, quote!(#ident));
             let doc = doc_line(schema.schema_data.description.as_deref().unwrap_or(""));
             match (required, &default) {
@@ -877,6 +918,169 @@ impl Emitter<'_> {
         };
         Ok((method.to_string(), tokens))
     }
+}
+
+/// One request body property as the input type takes it.
+struct BodyField<'a> {
+    wire: &'a str,
+    schema: &'a Schema,
+    required: bool,
+    ident: Ident,
+    optional: bool,
+    kind: Kind,
+    default: Option<String>,
+}
+
+/// How the sdk's generated method for one operation takes its inputs: what a caller of the sdk
+/// (the CLI emitter) needs to call it.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    /// The method's positional arguments (path and required query parameters), in order.
+    pub required: Vec<Arg>,
+    /// Its optional query parameters.
+    pub query: QueryArg,
+    /// Its body input, when it has a body.
+    pub body: Option<BodyArgs>,
+}
+
+/// How a method takes its optional query parameters.
+#[derive(Debug, Clone)]
+pub enum QueryArg {
+    /// It has none.
+    None,
+    /// Paging only: a `PageRequest`.
+    Page,
+    /// A query struct (`&Name`) with setters for `options` and, when `paged`, `page`.
+    Struct {
+        /// The struct's name.
+        ident: String,
+        /// Its non-paging options.
+        options: Vec<Arg>,
+        /// Whether it has a `page`.
+        paged: bool,
+    },
+}
+
+/// A body input type: `Name::new(new_args…)` then one setter per optional property.
+#[derive(Debug, Clone)]
+pub struct BodyArgs {
+    /// The input type's name.
+    pub ident: String,
+    /// Whether `new` returns a `Result`.
+    pub fallible_new: bool,
+    /// `new`'s arguments.
+    pub new_args: Vec<Arg>,
+    /// The setters and whether each returns a `Result`.
+    pub setters: Vec<(Arg, bool)>,
+}
+
+/// One argument or setter.
+#[derive(Debug, Clone)]
+pub struct Arg {
+    /// The wire name.
+    pub wire: String,
+    /// The Rust name of the argument or setter.
+    pub ident: String,
+    /// What Rust value it takes.
+    pub kind: ArgKind,
+    /// Its schema (description, enum, bounds).
+    pub schema: Schema,
+    /// The default the sdk fills in, if any.
+    pub default: Option<String>,
+}
+
+/// What Rust value an argument takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArgKind {
+    /// `impl Into<T>` of a hand-written sdk type (the path, e.g. `::theopenmoney::OrderId`).
+    Into(String),
+    /// Text, checked by the sdk (`&str`).
+    Text,
+    /// Unchecked text (`impl Into<String>`).
+    PlainText,
+    /// An integer primitive (`u32`, …), range-checked by the sdk.
+    Integer(String),
+    /// A boolean.
+    Bool,
+}
+
+impl Kind {
+    fn public(&self) -> ArgKind {
+        match self {
+            Self::Into(t) => ArgKind::Into(quote!(#t).to_string().replace(' ', "")),
+            Self::Text { .. } => ArgKind::Text,
+            Self::PlainText => ArgKind::PlainText,
+            Self::Integer { prim, .. } => ArgKind::Integer(prim.to_string()),
+            Self::Bool => ArgKind::Bool,
+        }
+    }
+}
+
+/// The signature of the sdk method generated for `op`.
+pub fn signature(op: &SdkOperation, shapes: &Shapes) -> Result<Signature> {
+    let emitter = Emitter { op, shapes };
+    let arg = |i: &Input<'_>| Arg {
+        wire: i.param.name.clone(),
+        ident: i.ident.to_string(),
+        kind: i.kind.public(),
+        schema: i.param.schema.clone(),
+        default: None,
+    };
+    let inputs = emitter.inputs()?;
+    let required = inputs
+        .iter()
+        .filter(|i| i.param.required)
+        .map(arg)
+        .collect();
+    let (paging, options): (Vec<&Input<'_>>, Vec<&Input<'_>>) = inputs
+        .iter()
+        .filter(|i| !i.param.required)
+        .partition(|i| is_paging(&op.extensions, &i.param.name));
+    let query = match (options.is_empty(), paging.is_empty()) {
+        (true, true) => QueryArg::None,
+        (true, false) => QueryArg::Page,
+        (false, _) => QueryArg::Struct {
+            ident: op
+                .extensions
+                .input
+                .clone()
+                .unwrap_or_else(|| format!("{}Query", pascal(&op.id))),
+            options: options.into_iter().map(arg).collect(),
+            paged: !paging.is_empty(),
+        },
+    };
+    let body = match op.body {
+        None => None,
+        Some(_) => {
+            let mut args = BodyArgs {
+                ident: emitter.body_ident().to_string(),
+                fallible_new: false,
+                new_args: Vec::new(),
+                setters: Vec::new(),
+            };
+            for f in emitter.body_fields()? {
+                let arg = Arg {
+                    wire: f.wire.to_owned(),
+                    ident: f.ident.to_string(),
+                    kind: f.kind.public(),
+                    schema: f.schema.clone(),
+                    default: f.default.clone(),
+                };
+                if f.required && f.default.is_none() {
+                    args.fallible_new |= f.kind.is_fallible();
+                    args.new_args.push(arg);
+                } else {
+                    args.setters.push((arg, f.kind.is_fallible()));
+                }
+            }
+            Some(args)
+        }
+    };
+    Ok(Signature {
+        required,
+        query,
+        body,
+    })
 }
 
 struct BodyInput {

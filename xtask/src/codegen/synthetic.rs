@@ -64,7 +64,7 @@ pub fn scaled(spec: &Spec, operations: usize) -> Spec {
     )
 }
 
-/// Gives a copy's input type, stream and waiters names of their own, as a real new operation
+/// Gives a copy's input type, stream, waiters and CLI command names of their own, as a real new operation
 /// would have.
 fn rename_sdk_extensions(extensions: &mut indexmap::IndexMap<String, Value>, copy: usize) {
     if let Some(Value::String(input)) = extensions.get_mut("x-sdk-input") {
@@ -81,5 +81,8 @@ fn rename_sdk_extensions(extensions: &mut indexmap::IndexMap<String, Value>, cop
             .into_iter()
             .map(|(name, waiter)| (format!("{name}_copy{copy}"), waiter))
             .collect();
+    }
+    if let Some(Value::String(command)) = extensions.get_mut("x-cli-name") {
+        *command = format!("{command}-copy{copy}");
     }
 }
