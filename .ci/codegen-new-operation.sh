@@ -17,7 +17,7 @@ trap 'rm -rf "$scratch"' EXIT
 git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && xargs -0 cp --parents -t "$scratch")
 cd "$scratch"
 export CARGO_TARGET_DIR="$root/target"
-generated=(sdk/src/generated.rs sdk/src/generated_api.rs mock/src/generated.rs cli/src/generated.rs)
+generated=(sdk/src/generated.rs sdk/src/generated_api.rs mock/src/generated.rs cli/src/generated.rs sandbox/assets/openapi.yaml)
 
 echo "== 1. garbage in every generated file, then cargo xtask codegen"
 for file in "${generated[@]}"; do

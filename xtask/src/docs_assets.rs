@@ -1,8 +1,8 @@
 //! `cargo xtask docs-assets`: the files the sandbox's `/docs` page serves from its binary. Swagger
 //! UI comes from npm at a pinned version (`npm pack`, so no install and no scripts run), only the
-//! files the page loads plus their licences; the spec is copied in too, because a published crate
-//! cannot include a file outside its own directory. Their SHA-256 sums go into a manifest that
-//! `--check` (CI) verifies, offline.
+//! files the page loads plus their licences. Their SHA-256 sums go into a manifest that `--check`
+//! (CI) verifies, offline. The spec the page renders is not among them: `cargo xtask codegen`
+//! keeps the sandbox's copy (`workspace::SANDBOX_SPEC_COPY`) with the other generated files.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -12,8 +12,6 @@ use std::process::Command;
 use anyhow::{Context as _, bail, ensure};
 use sha2::{Digest, Sha256};
 
-use crate::workspace;
-
 /// The npm package and its pinned version.
 pub const SWAGGER_UI_PACKAGE: &str = "swagger-ui-dist";
 /// Bump it here, then run `cargo xtask docs-assets` and commit what changed.
@@ -22,8 +20,6 @@ pub const SWAGGER_UI_VERSION: &str = "5.36.0";
 pub const ASSETS_DIR: &str = "sandbox/assets";
 /// The manifest of sums, inside [`ASSETS_DIR`].
 pub const MANIFEST: &str = "MANIFEST.sha256";
-/// The spec's copy, inside [`ASSETS_DIR`].
-pub const SPEC_COPY: &str = "openapi.yaml";
 /// The files taken from the npm package (its `package/` folder), into `swagger-ui/`.
 pub const SWAGGER_UI_FILES: &[&str] = &[
     "swagger-ui-bundle.js",
@@ -37,14 +33,10 @@ const SWAGGER_UI_SUBDIR: &str = "swagger-ui";
 /// Options of the task.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// Download nothing, write nothing: fail when a file differs from the manifest, the
-    /// manifest names another version, or the spec's copy is stale.
-    #[arg(long, conflicts_with = "spec_only")]
-    pub check: bool,
-    /// Offline: copy the spec in again and rewrite the manifest, keeping the vendored Swagger
-    /// UI files (they must still match the manifest). What a spec change needs.
+    /// Download nothing, write nothing: fail when a file differs from the manifest or the
+    /// manifest names another version.
     #[arg(long)]
-    pub spec_only: bool,
+    pub check: bool,
 }
 
 /// Runs the task from the workspace `root`.
@@ -52,20 +44,13 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<()> {
     if args.check {
         check(root)?;
         println!(
-            "docs assets: {SWAGGER_UI_PACKAGE} {SWAGGER_UI_VERSION} and the spec's copy match {ASSETS_DIR}/{MANIFEST}"
-        );
-        Ok(())
-    } else if args.spec_only {
-        refresh_spec(root)?;
-        println!(
-            "docs assets: copied {} and rewrote {ASSETS_DIR}/{MANIFEST}",
-            workspace::SPEC
+            "docs assets: {SWAGGER_UI_PACKAGE} {SWAGGER_UI_VERSION} matches {ASSETS_DIR}/{MANIFEST}"
         );
         Ok(())
     } else {
         update(root)?;
         println!(
-            "docs assets: wrote {SWAGGER_UI_PACKAGE} {SWAGGER_UI_VERSION}, the spec's copy and {ASSETS_DIR}/{MANIFEST}"
+            "docs assets: wrote {SWAGGER_UI_PACKAGE} {SWAGGER_UI_VERSION} and {ASSETS_DIR}/{MANIFEST}"
         );
         Ok(())
     }
@@ -74,9 +59,8 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<()> {
 /// The manifest's text for the files as they are now under `assets`.
 fn manifest_text(assets: &Path) -> anyhow::Result<String> {
     let mut text = format!(
-        "# {SWAGGER_UI_PACKAGE} {SWAGGER_UI_VERSION} from npm, and a copy of {spec}.\n\
-         # Written by `cargo xtask docs-assets`; `cargo xtask docs-assets --check` verifies it.\n",
-        spec = workspace::SPEC
+        "# {SWAGGER_UI_PACKAGE} {SWAGGER_UI_VERSION} from npm.\n\
+         # Written by `cargo xtask docs-assets`; `cargo xtask docs-assets --check` verifies it.\n"
     );
     for relative in tracked_files() {
         let bytes = fs::read(assets.join(&relative))
@@ -88,12 +72,10 @@ fn manifest_text(assets: &Path) -> anyhow::Result<String> {
 
 /// Every file the manifest lists, relative to [`ASSETS_DIR`].
 fn tracked_files() -> Vec<String> {
-    let mut files: Vec<String> = SWAGGER_UI_FILES
+    SWAGGER_UI_FILES
         .iter()
         .map(|name| format!("{SWAGGER_UI_SUBDIR}/{name}"))
-        .collect();
-    files.push(SPEC_COPY.to_owned());
-    files
+        .collect()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -107,14 +89,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 fn check(root: &Path) -> anyhow::Result<()> {
     let assets = root.join(ASSETS_DIR);
-    let spec = fs::read(root.join(workspace::SPEC))
-        .with_context(|| format!("cannot read {}", workspace::SPEC))?;
-    let copy = fs::read(assets.join(SPEC_COPY)).unwrap_or_default();
-    ensure!(
-        spec == copy,
-        "{ASSETS_DIR}/{SPEC_COPY} is not a copy of {}: run `cargo xtask docs-assets` and commit",
-        workspace::SPEC
-    );
     let recorded = fs::read_to_string(assets.join(MANIFEST))
         .with_context(|| format!("cannot read {ASSETS_DIR}/{MANIFEST}"))?;
     let actual = manifest_text(&assets)?;
@@ -133,29 +107,6 @@ fn check(root: &Path) -> anyhow::Result<()> {
         unlisted.is_empty(),
         "files in {ASSETS_DIR}/{SWAGGER_UI_SUBDIR} that the manifest does not list: {unlisted:?}"
     );
-    Ok(())
-}
-
-/// Copies the spec in and rewrites the manifest, after checking that the vendored files are
-/// still the ones it lists (so this never blesses a changed Swagger UI file).
-fn refresh_spec(root: &Path) -> anyhow::Result<()> {
-    let assets = root.join(ASSETS_DIR);
-    let recorded = fs::read_to_string(assets.join(MANIFEST))
-        .with_context(|| format!("cannot read {ASSETS_DIR}/{MANIFEST}"))?;
-    let actual = manifest_text(&assets)?;
-    let vendored = |text: &str| -> Vec<String> {
-        text.lines()
-            .filter(|line| !line.ends_with(&format!("  {SPEC_COPY}")))
-            .map(str::to_owned)
-            .collect()
-    };
-    ensure!(
-        vendored(&recorded) == vendored(&actual),
-        "the vendored Swagger UI files differ from {ASSETS_DIR}/{MANIFEST}: run `cargo xtask docs-assets`"
-    );
-    fs::copy(root.join(workspace::SPEC), assets.join(SPEC_COPY))
-        .with_context(|| format!("cannot copy {}", workspace::SPEC))?;
-    fs::write(assets.join(MANIFEST), manifest_text(&assets)?)?;
     Ok(())
 }
 
@@ -197,8 +148,6 @@ fn update(root: &Path) -> anyhow::Result<()> {
             format!("{SWAGGER_UI_PACKAGE} {SWAGGER_UI_VERSION} has no file {name}")
         })?;
     }
-    fs::copy(root.join(workspace::SPEC), assets.join(SPEC_COPY))
-        .with_context(|| format!("cannot copy {}", workspace::SPEC))?;
     fs::write(assets.join(MANIFEST), manifest_text(&assets)?)?;
     Ok(())
 }
@@ -235,13 +184,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_check_catches_a_changed_byte_an_unlisted_file_and_a_stale_spec() {
+    fn the_check_catches_a_changed_byte_and_an_unlisted_file() {
         let root = std::env::temp_dir().join(format!("xtask-docs-assets-{}", std::process::id()));
         let assets = root.join(ASSETS_DIR);
         fs::create_dir_all(assets.join(SWAGGER_UI_SUBDIR)).unwrap();
-        fs::create_dir_all(root.join("openapi")).unwrap();
-        fs::write(root.join(workspace::SPEC), "openapi: 3.0.3\n").unwrap();
-        fs::write(assets.join(SPEC_COPY), "openapi: 3.0.3\n").unwrap();
         for name in SWAGGER_UI_FILES {
             fs::write(assets.join(SWAGGER_UI_SUBDIR).join(name), name.as_bytes()).unwrap();
         }
@@ -257,18 +203,6 @@ mod tests {
 
         fs::write(assets.join(SWAGGER_UI_SUBDIR).join("extra.js"), "x").unwrap();
         assert!(check(&root).unwrap_err().to_string().contains("extra.js"));
-        fs::remove_file(assets.join(SWAGGER_UI_SUBDIR).join("extra.js")).unwrap();
-
-        fs::write(root.join(workspace::SPEC), "openapi: 3.1.0\n").unwrap();
-        assert!(check(&root).unwrap_err().to_string().contains("not a copy"));
-
-        // --spec-only repairs a stale spec copy, offline, but never blesses a changed file.
-        refresh_spec(&root).unwrap();
-        check(&root).unwrap();
-        fs::write(&css, "body{}").unwrap();
-        fs::write(root.join(workspace::SPEC), "openapi: 3.0.4\n").unwrap();
-        assert!(refresh_spec(&root).is_err());
-        assert!(check(&root).is_err());
         fs::remove_dir_all(&root).unwrap();
     }
 }

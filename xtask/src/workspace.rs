@@ -10,6 +10,9 @@ pub const SDK_GENERATED: &str = "sdk/src/generated.rs";
 pub const SDK_API_GENERATED: &str = "sdk/src/generated_api.rs";
 /// The typed httpmock helpers of `theopenmoney-mock`, which partners and the contract suite use.
 pub const MOCKS_GENERATED: &str = "mock/src/generated.rs";
+/// The spec as the sandbox embeds and serves it at `/openapi.yaml`: a published crate cannot
+/// include a file outside its own directory, so codegen keeps a headed copy there.
+pub const SANDBOX_SPEC_COPY: &str = "sandbox/assets/openapi.yaml";
 /// The `theopenmoney` command line's commands and their dispatch.
 pub const CLI_GENERATED: &str = "cli/src/generated.rs";
 

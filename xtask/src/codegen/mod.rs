@@ -73,11 +73,13 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report> {
     let generated = generate(&spec)?;
     // After generation, whose checks of `x-pagination` these stand on.
     contract_extensions::check(&spec)?;
+    let spec_copy = output::spec_copy(&spec);
     let outputs = [
         (workspace::SDK_GENERATED, &generated.sdk),
         (workspace::SDK_API_GENERATED, &generated.api),
         (workspace::MOCKS_GENERATED, &generated.mocks),
         (workspace::CLI_GENERATED, &generated.cli),
+        (workspace::SANDBOX_SPEC_COPY, &spec_copy),
     ];
     let mut files = Vec::new();
     let mut stale = Vec::new();

@@ -26,6 +26,11 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// The file's text, as read.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// Number of operations across all paths.
     pub fn operation_count(&self) -> usize {
         self.openapi.operations().count()
