@@ -24,7 +24,9 @@ struct Args {
     #[arg(long, value_name = "N")]
     budget: Option<u32>,
     /// Passed to the suite's harness: a test-name filter, --nocapture, --test-threads N, …
-    #[arg(last = true)]
+    /// (after `--` when one starts with a hyphen). `cargo xtask contract` strips a leading
+    /// `--` of its own, so `cargo xtask contract -- idempotency` reaches here as `idempotency`.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "HARNESS_ARGS")]
     harness_args: Vec<String>,
 }
 
