@@ -45,6 +45,8 @@ fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .after_long_help(EXIT_CODES)
+        // Every command's own arguments come first in its help; these follow under their heading.
+        .next_help_heading("Global options")
         .arg(
             Arg::new("output")
                 .long("output")

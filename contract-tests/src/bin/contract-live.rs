@@ -26,7 +26,11 @@ struct Args {
     /// Passed to the suite's harness: a test-name filter, --nocapture, --test-threads N, …
     /// (after `--` when one starts with a hyphen). `cargo xtask contract` strips a leading
     /// `--` of its own, so `cargo xtask contract -- idempotency` reaches here as `idempotency`.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "HARNESS_ARGS")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "HARNESS_ARGS"
+    )]
     harness_args: Vec<String>,
 }
 
