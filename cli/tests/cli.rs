@@ -496,6 +496,57 @@ async fn timeouts_transport_and_unknown_outcomes() {
     assert!(again.stderr.contains("replayed"), "{again:?}");
 }
 
+/// A loopback server that answers every request `429 RATE_LIMITED` with `Retry-After: 0`, and
+/// counts the requests it got.
+async fn always_rate_limited() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let body = r#"{"ok":false,"error_code":"RATE_LIMITED","error_message":"slow down","data":null}"#;
+                let answer = format!(
+                    "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
+                     retry-after: 0\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (url, hits)
+}
+
+#[tokio::test]
+async fn rate_limited_after_the_retries() {
+    let env = Env::start().await;
+    let (url, hits) = always_rate_limited().await;
+    let mut get = env.command(&["balance", "get"]);
+    get.env("THEOPENMONEY_BASE_URL", &url);
+    let run = finish(get).await;
+    assert_eq!(run.code, 7, "{run:?}");
+    assert!(run.stderr.contains("RATE_LIMITED"), "{run:?}");
+    // The sdk retried before the command gave up.
+    assert!(
+        hits.load(std::sync::atomic::Ordering::SeqCst) > 1,
+        "{run:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_key_is_never_printed() {
     let env = Env::start().await;

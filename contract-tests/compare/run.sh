@@ -25,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 if [[ ${#servers[@]} -eq 0 ]]; then
-    servers=(clean additions reword respell slow drop-error-code non-null-data-on-error
+    servers=(clean additions reword respell slow title-case-headers drop-error-code non-null-data-on-error
         strip-retry-after not-found-becomes-400 forget-idempotency-key serve-as-beta price-as-string
         ignore-offset ignore-limit total-off-by-one ignore-filters stats-disagree omit-replayed
         replayed-on-first replayed-yes expires-before-created)

@@ -16,7 +16,7 @@ use contract_tests::budget::Budget;
 use contract_tests::config::Secret;
 use contract_tests::intercept::{Interceptor, Passthrough};
 use contract_tests::proxy::RecordingProxy;
-use contract_tests::respell::{Respell, Slow};
+use contract_tests::respell::{Respell, Slow, TitleCaseHeaders};
 use contract_tests::rewrite::{Additions, Break, Meaning, Reword};
 use contract_tests::run::RunState;
 use test_proxy::{ProxiedRequest, ProxiedResponse, Verdict};
@@ -40,6 +40,10 @@ const SERVERS: [(&str, &str); 21] = [
     (
         "slow",
         "answers every third request 250 ms late (must pass)",
+    ),
+    (
+        "title-case-headers",
+        "writes header names in Title-Case on the wire (must pass)",
     ),
     ("drop-error-code", "errors lose `error_code`"),
     ("non-null-data-on-error", "errors carry `data: {}`"),
@@ -97,6 +101,7 @@ fn interceptor(name: &str, beta: &str) -> Option<Arc<dyn Interceptor>> {
         "price-as-string" => Arc::new(Break::PriceAsString),
         "respell" => Arc::new(Respell),
         "slow" => Arc::new(Slow::default()),
+        "title-case-headers" => Arc::new(TitleCaseHeaders),
         "ignore-offset" => Arc::new(Break::Meaning(Meaning::IgnoreOffset)),
         "ignore-limit" => Arc::new(Break::Meaning(Meaning::IgnoreLimit)),
         "total-off-by-one" => Arc::new(Break::Meaning(Meaning::TotalOffByOne)),

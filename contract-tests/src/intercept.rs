@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use test_proxy::{ProxiedRequest, ProxiedResponse, Verdict};
+use test_proxy::{ProxiedRequest, ProxiedResponse, Verdict, WireOptions};
 
 /// Sees every exchange through a [`RecordingProxy`](crate::proxy::RecordingProxy).
 pub trait Interceptor: Send + Sync + std::fmt::Debug + 'static {
@@ -12,6 +12,11 @@ pub trait Interceptor: Send + Sync + std::fmt::Debug + 'static {
     /// rewrite it before it goes upstream.
     fn on_request(&self, _operation: Option<&str>, _request: &mut ProxiedRequest) -> Verdict {
         Verdict::Forward
+    }
+
+    /// How the proxy writes answers on the wire (header-name case).
+    fn wire(&self) -> WireOptions {
+        WireOptions::default()
     }
 
     /// May rewrite the upstream's response before the client sees it.

@@ -39,12 +39,13 @@ impl RecordingProxy {
         run: Arc<RunState>,
         interceptor: Arc<dyn Interceptor>,
     ) -> std::io::Result<Self> {
+        let wire = interceptor.wire();
         let recorder = Arc::new(Recorder {
             run,
             interceptor,
             exchanges: Mutex::default(),
         });
-        let proxy = Proxy::start(upstream, recorder.clone()).await?;
+        let proxy = Proxy::start_with(upstream, recorder.clone(), wire).await?;
         Ok(Self { proxy, recorder })
     }
 

@@ -1,13 +1,14 @@
 //! Servers that change only what JSON and HTTP leave free, and must pass every clause:
 //! [`Respell`] writes the same values another way (fractional numbers with exponents, every
-//! string character as a `\u` escape, object keys in reverse order), and [`Slow`] answers late.
+//! string character as a `\u` escape, object keys in reverse order), [`TitleCaseHeaders`] writes
+//! header names in another case, and [`Slow`] answers late.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
-use test_proxy::{ProxiedRequest, ProxiedResponse, Verdict};
+use test_proxy::{ProxiedRequest, ProxiedResponse, Verdict, WireOptions};
 
 use crate::intercept::Interceptor;
 
@@ -20,6 +21,16 @@ impl Interceptor for Respell {
         if let Some(body) = response.json_body() {
             response.body = respelled(&body).into();
         }
+    }
+}
+
+/// Writes every header name in Title-Case on the wire (`Idempotent-Replayed`, `Retry-After`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TitleCaseHeaders;
+
+impl Interceptor for TitleCaseHeaders {
+    fn wire(&self) -> WireOptions {
+        WireOptions::title_case_headers()
     }
 }
 

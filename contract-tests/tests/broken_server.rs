@@ -11,7 +11,7 @@ use contract_tests::config::{LiveConfig, Secret};
 use contract_tests::failure::ClauseFailure;
 use contract_tests::intercept::Interceptor;
 use contract_tests::live::Live;
-use contract_tests::respell::{Respell, Slow};
+use contract_tests::respell::{Respell, Slow, TitleCaseHeaders};
 use contract_tests::rewrite::{Additions, Break, Meaning, REWORDED, Reword};
 use contract_tests::run::RunState;
 use contract_tests::runtime::block_on;
@@ -324,6 +324,15 @@ fn a_server_that_respells_its_json_passes_every_live_clause() {
     assert!(
         failures.is_empty(),
         "false alarm on exponents, escapes and key order: {failures:#?}"
+    );
+}
+
+#[test]
+fn a_server_that_writes_header_names_in_title_case_passes_every_live_clause() {
+    let failures = failing(|| Arc::new(TitleCaseHeaders));
+    assert!(
+        failures.is_empty(),
+        "false alarm on header-name case: {failures:#?}"
     );
 }
 

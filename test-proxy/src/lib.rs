@@ -22,5 +22,5 @@ mod upstream;
 mod verdict;
 
 pub use self::message::{ProxiedRequest, ProxiedResponse, is_credential, mark_credentials};
-pub use self::proxy::Proxy;
+pub use self::proxy::{Proxy, WireOptions};
 pub use self::verdict::{Handler, Verdict};

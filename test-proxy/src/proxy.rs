@@ -22,6 +22,24 @@ use crate::verdict::Handler;
 /// How long [`Proxy::shutdown`] waits for requests it forwarded to finish at the server.
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
+/// How the proxy writes its answers on the wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WireOptions {
+    /// Header names in Title-Case (`Idempotent-Replayed`) instead of hyper's lower case: names
+    /// are case-insensitive (RFC 9110 §5.1), so a correct client must not notice.
+    pub title_case_headers: bool,
+}
+
+impl WireOptions {
+    /// Header names written in Title-Case.
+    pub fn title_case_headers() -> Self {
+        Self {
+            title_case_headers: true,
+        }
+    }
+}
+
 /// A running proxy. Dropping it stops it at once, closing every connection; forwards already
 /// under way still finish at the server.
 #[derive(Debug)]
@@ -37,6 +55,15 @@ impl Proxy {
     /// (`http://` or `https://`, a host and port, and a path prefix if any), each request as
     /// `handler` decides.
     pub async fn start(upstream: &str, handler: Arc<dyn Handler>) -> io::Result<Self> {
+        Self::start_with(upstream, handler, WireOptions::default()).await
+    }
+
+    /// [`Proxy::start`], writing answers as `wire` says.
+    pub async fn start_with(
+        upstream: &str,
+        handler: Arc<dyn Handler>,
+        wire: WireOptions,
+    ) -> io::Result<Self> {
         let upstream = Upstream::new(upstream)?;
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
@@ -46,7 +73,7 @@ impl Proxy {
             handler,
             forwards,
         });
-        let accept = tokio::spawn(accept_loop(listener, shared));
+        let accept = tokio::spawn(accept_loop(listener, shared, wire));
         Ok(Self {
             addr,
             accept,
@@ -82,7 +109,7 @@ impl Drop for Proxy {
 }
 
 /// Accepts connections until aborted; aborting drops the set, which aborts every connection.
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, wire: WireOptions) {
     let mut connections = JoinSet::new();
     loop {
         let stream = match listener.accept().await {
@@ -95,11 +122,11 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         };
         // Reap finished connections so the set does not grow with the run.
         while connections.try_join_next().is_some() {}
-        connections.spawn(serve_connection(stream, Arc::clone(&shared)));
+        connections.spawn(serve_connection(stream, Arc::clone(&shared), wire));
     }
 }
 
-async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, wire: WireOptions) {
     let _ = stream.set_nodelay(true);
     let (downstream, reset) = Downstream::new(stream);
     let service =
@@ -108,6 +135,7 @@ async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .keep_alive(true)
+        .title_case_headers(wire.title_case_headers)
         .serve_connection(TokioIo::new(downstream), service)
         .await;
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use test_proxy::testing::{BODY, CountingUpstream, End, RawExchange, raw_exchange};
-use test_proxy::{Handler, ProxiedRequest, ProxiedResponse, Proxy, Verdict};
+use test_proxy::{Handler, ProxiedRequest, ProxiedResponse, Proxy, Verdict, WireOptions};
 use tokio::time::Instant;
 
 const PATIENT: Duration = Duration::from_secs(5);
@@ -186,6 +186,35 @@ async fn the_handler_sees_and_may_rewrite_the_answer_and_never_shows_a_credentia
         assert!(!shown.contains("from-the-server"), "{shown}");
     }
     assert!(hooks[1].contains("x-seen-by-handler"), "{}", hooks[1]);
+}
+
+#[tokio::test]
+async fn header_names_are_written_in_title_case_when_asked_and_lower_case_otherwise() {
+    let upstream = CountingUpstream::start(Duration::ZERO).await;
+    let head_names = |seen: &RawExchange| -> Vec<String> {
+        let text = seen.text();
+        let (head, _) = text.split_once("\r\n\r\n").expect("a head");
+        head.lines()
+            .skip(1)
+            .filter_map(|line| line.split_once(':').map(|(name, _)| name.to_owned()))
+            .collect()
+    };
+    let plain = Proxy::start(&upstream.base_url(), Always::new(Verdict::Forward))
+        .await
+        .unwrap();
+    let names = head_names(&create(&plain, PATIENT).await);
+    assert!(names.contains(&"x-seen-by-handler".to_owned()), "{names:?}");
+
+    let titled = Proxy::start_with(
+        &upstream.base_url(),
+        Always::new(Verdict::Forward),
+        WireOptions::title_case_headers(),
+    )
+    .await
+    .unwrap();
+    let names = head_names(&create(&titled, PATIENT).await);
+    assert!(names.contains(&"X-Seen-By-Handler".to_owned()), "{names:?}");
+    assert!(names.contains(&"Content-Length".to_owned()), "{names:?}");
 }
 
 #[tokio::test]
