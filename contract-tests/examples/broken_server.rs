@@ -26,7 +26,7 @@ use theopenmoney_sandbox::Sandbox;
 const COUNT_PATH: &str = "/_contract/requests";
 
 /// The servers, by name: what each does to a correct sandbox.
-const SERVERS: [(&str, &str); 21] = [
+const SERVERS: [(&str, &str); 22] = [
     ("clean", "nothing: a correct server"),
     (
         "additions",
