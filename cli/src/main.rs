@@ -87,7 +87,7 @@ fn command() -> Command {
                 .short('v')
                 .global(true)
                 .action(ArgAction::SetTrue)
-                .help("Print each attempt on stderr: method, path, status, attempt number"),
+                .help("Print each attempt on stderr: method, path, attempt number, status, and whether the API replayed it"),
         )
         .arg(
             Arg::new("qr")

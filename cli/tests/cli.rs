@@ -494,6 +494,32 @@ async fn timeouts_transport_and_unknown_outcomes() {
     assert!(!first.stderr.contains("replayed"), "{first:?}");
     let again = env.run(&resume).await;
     assert!(again.stderr.contains("replayed"), "{again:?}");
+    // --verbose says which attempt the API answered with a replay, and only that one.
+    let verbose: Vec<&str> = std::iter::once("-v").chain(resume).collect();
+    let traced = env.run(&verbose).await;
+    assert!(
+        traced
+            .stderr
+            .contains("> POST /api/v1/orders/stars attempt 1: 200, replayed (create_stars_order)"),
+        "{traced:?}"
+    );
+    let fresh = env
+        .run(&[
+            "-v",
+            "orders",
+            "create-stars",
+            "--recipient-username",
+            "pandus",
+            "--quantity",
+            "100",
+        ])
+        .await;
+    assert!(
+        fresh
+            .stderr
+            .contains("> POST /api/v1/orders/stars attempt 1: 200 (create_stars_order)"),
+        "{fresh:?}"
+    );
 }
 
 /// A loopback server that answers every request `429 RATE_LIMITED` with `Retry-After: 0`, and

@@ -98,6 +98,8 @@ impl Client {
             operation,
             idempotency_key = idempotency_key.map(IdempotencyKey::as_str),
             attempt = tracing::field::Empty,
+            // Recorded before `status`, so a subscriber reading the attempt's status sees it.
+            replayed = tracing::field::Empty,
             status = tracing::field::Empty,
         );
         let shared = &self.shared;
@@ -133,7 +135,11 @@ impl Client {
                 };
                 let error = match outcome {
                     Ok(response) => {
-                        tracing::Span::current().record("status", response.status().as_u16());
+                        let span = tracing::Span::current();
+                        if crate::idempotency::is_replayed(response.headers()) {
+                            span.record("replayed", true);
+                        }
+                        span.record("status", response.status().as_u16());
                         shared.budget.record_success(spent);
                         return Ok((response, attempt));
                     }

@@ -55,6 +55,13 @@ pub struct Idempotent<T> {
 /// Response header set on a replayed idempotent request (IETF idempotency draft).
 const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 
+/// Whether a response says the server replayed an earlier result (`Idempotent-Replayed: true`).
+pub(crate) fn is_replayed(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get(IDEMPOTENT_REPLAYED)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"))
+}
+
 /// The result of an idempotent call: its payload, the key it ran under, whether the server
 /// replayed it, and the attempts it took.
 pub(crate) fn idempotent<T>(
@@ -64,10 +71,7 @@ pub(crate) fn idempotent<T>(
     ),
     key: IdempotencyKey,
 ) -> Idempotent<T> {
-    let replayed = response
-        .headers()
-        .get(IDEMPOTENT_REPLAYED)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+    let replayed = is_replayed(response.headers());
     Idempotent {
         value: crate::envelope::data(response),
         idempotency_key: key,

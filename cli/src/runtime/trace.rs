@@ -1,4 +1,4 @@
-//! `--verbose`: one line on stderr per attempt (method, path, status, attempt number), read
+//! `--verbose`: one line on stderr per attempt (method, path, status, attempt number, replayed), read
 //! from the sdk's `theopenmoney.call` spans. It also keeps what a waiter saw last (its `polled`
 //! events), for the progress line. The spans and events carry no key; nothing here could print
 //! one.
@@ -59,6 +59,7 @@ struct Call {
     operation: String,
     attempt: u64,
     status: Option<u64>,
+    replayed: bool,
     message: String,
 }
 
@@ -72,6 +73,11 @@ impl Visit for Call {
     }
     fn record_i64(&mut self, field: &Field, value: i64) {
         self.record_u64(field, u64::try_from(value).unwrap_or_default());
+    }
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        if field.name() == "replayed" {
+            self.replayed = value;
+        }
     }
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "operation" {
@@ -118,8 +124,9 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Attempts {
         match call.status {
             Some(status) if self.verbose => {
                 let (method, path) = self.route(&call.operation);
+                let replayed = if call.replayed { ", replayed" } else { "" };
                 eprintln!(
-                    "> {method} {path} attempt {}: {status} ({})",
+                    "> {method} {path} attempt {}: {status}{replayed} ({})",
                     call.attempt, call.operation
                 );
             }
