@@ -171,7 +171,8 @@ impl ErrorReply {
         &self.message
     }
 
-    /// `403 FORBIDDEN`: a browser request from another site to the control surface.
+    /// `403 FORBIDDEN`: a browser request that changes state from another site, or to a name
+    /// that is not an IP address or `localhost` (DNS rebinding).
     pub(crate) fn cross_site(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, ErrorCode::from("FORBIDDEN"), message)
     }

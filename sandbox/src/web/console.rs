@@ -274,15 +274,16 @@ impl Form {
             .map(|(_, value)| value.as_str())
     }
 
-    /// Where to go after the action: the console page it came from (with its filters).
+    /// Where to go after the action: the console page it came from (with its filters). No
+    /// control character, which a `Location` header cannot carry (and CR/LF would split it).
     fn back(&self) -> Redirect {
         let back = self
             .get("back")
             .filter(|back| {
                 *back == HOME
-                    || back
-                        .strip_prefix(HOME)
-                        .is_some_and(|rest| rest.starts_with('?') && !rest.contains(['\r', '\n']))
+                    || back.strip_prefix(HOME).is_some_and(|rest| {
+                        rest.starts_with('?') && !rest.contains(char::is_control)
+                    })
             })
             .unwrap_or(HOME);
         Redirect::to(back)
@@ -347,4 +348,45 @@ async fn processing_delay(State(state): State<Arc<AppState>>, body: Bytes) -> Re
     let millis = form.get("millis").and_then(|text| text.trim().parse().ok());
     let outcome = control::set_processing_delay_millis(&state, millis).map(drop);
     answer(&form, outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::header;
+
+    use super::*;
+
+    fn location(body: &str) -> String {
+        let response = Form::parse(body.as_bytes()).back().into_response();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        response.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn back_goes_to_a_console_page_and_never_panics() {
+        assert_eq!(
+            location("back=%2F_sandbox%2F%3Fstatus%3Dpaid"),
+            "/_sandbox/?status=paid"
+        );
+        assert_eq!(location("back=%2F_sandbox%2F"), HOME);
+        assert_eq!(location(""), HOME);
+        for elsewhere in [
+            "https%3A%2F%2Felsewhere.example%2F",
+            "%2F_sandbox%2Fx",
+            "%2F%2Fevil",
+        ] {
+            assert_eq!(location(&format!("back={elsewhere}")), HOME, "{elsewhere}");
+        }
+        // Every control character, which `Redirect::to` would panic on (or split the header).
+        for control in (0_u32..0x20).chain(0x7f..=0x9f).filter_map(char::from_u32) {
+            let encoded: String = url::form_urlencoded::byte_serialize(
+                format!("/_sandbox/?status=paid{control}").as_bytes(),
+            )
+            .collect();
+            assert_eq!(location(&format!("back={encoded}")), HOME, "{control:?}");
+        }
+    }
 }

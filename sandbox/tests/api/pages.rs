@@ -1,5 +1,5 @@
 //! The browser pages over plain HTTP: `/docs` and `/openapi.yaml`, the console and its forms,
-//! `POST /_sandbox/orders/{id}/expire`, the refusal of cross-site requests, the
+//! `POST /_sandbox/orders/{id}/expire`, the refusal of cross-site and DNS-rebound requests, the
 //! Content-Security-Policy, and `--no-control-api` turning the console off with the control
 //! surface. (`tests/browser/` drives the same pages in Chromium.)
 
@@ -189,6 +189,19 @@ async fn console_forms_pay_top_up_and_set_the_delay_then_go_back() {
     .await;
     assert_eq!(status, 303);
     assert_eq!(header(&headers, "location"), "/_sandbox/", "never off-site");
+    // A control character cannot go into `Location`: back to the console, not a 500.
+    for control in ["\u{1}", "\u{7f}", "\r\nSet-Cookie: x=1", "\t", "\u{85}"] {
+        let (status, headers, _) = fetch(form(
+            "/_sandbox/console/processing-delay",
+            &[
+                ("millis", "0"),
+                ("back", &format!("/_sandbox/?status=paid{control}")),
+            ],
+        ))
+        .await;
+        assert_eq!(status, 303, "{control:?}");
+        assert_eq!(header(&headers, "location"), "/_sandbox/", "{control:?}");
+    }
     let balance = api.get("osk_sandbox_beta", "/api/v1/balance").await;
     assert_eq!(balance.data()["balance_ton"], json!(12.5));
     let (status, _, _) = fetch(form(
@@ -320,6 +333,96 @@ async fn cross_site_browser_requests_cannot_change_anything() {
         )
         .await;
     assert_eq!(completed.data()["status"], "completed");
+}
+
+#[tokio::test]
+async fn a_rebound_name_cannot_create_or_cancel_orders_with_the_public_keys() {
+    let api = Api::start().await;
+    let own_origin = api.sandbox.base_url().trim_end_matches('/').to_owned();
+    let port = own_origin.rsplit_once(':').unwrap().1.to_owned();
+    let rebound_host = format!("evil.example:{port}");
+    let rebound_origin = format!("http://{rebound_host}");
+    let create = |reference: &str| {
+        api.client
+            .post(api.url("/api/v1/orders/stars"))
+            .bearer_auth(ALPHA)
+            .json(&stars(100, reference))
+    };
+
+    // A page at evil.example whose name now resolves to 127.0.0.1: same-origin with itself,
+    // so its `fetch` carries `Origin` (every POST does) and, on a trustworthy origin,
+    // `Sec-Fetch-*`.
+    let browser_headers = [
+        vec![("origin", rebound_origin.as_str())],
+        vec![
+            ("origin", rebound_origin.as_str()),
+            ("sec-fetch-site", "same-origin"),
+            ("sec-fetch-mode", "cors"),
+        ],
+        vec![("sec-fetch-mode", "cors")],
+    ];
+    for headers in &browser_headers {
+        let mut request = create("rebound")
+            .header("host", &rebound_host)
+            .header("idempotency-key", key());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let refused = api.send(request).await;
+        assert!(
+            refused
+                .expect_error(403, "FORBIDDEN")
+                .contains("IP address or localhost"),
+            "{headers:?}"
+        );
+    }
+    assert_eq!(
+        api.all_orders(Some("rebound")).await,
+        Vec::<serde_json::Value>::new()
+    );
+
+    let order = api.create_stars(ALPHA, &stars(100, "victim"), None).await;
+    let cancel = format!("/api/v1/orders/{}/cancel", order["id"]);
+    let refused = api
+        .send(
+            api.client
+                .post(api.url(&cancel))
+                .bearer_auth(ALPHA)
+                .header("host", &rebound_host)
+                .header("origin", &rebound_origin),
+        )
+        .await;
+    refused.expect_error(403, "FORBIDDEN");
+    let seen = api
+        .get(ALPHA, &format!("/api/v1/orders/{}", order["id"]))
+        .await;
+    assert_eq!(seen.data()["status"], "pending_payment");
+
+    // curl may use any name (no browser headers); a browser that addresses the sandbox by its
+    // IP address (Swagger UI's "try it" on /docs) goes through.
+    let by_curl = api
+        .send(create("by-curl").header("host", &rebound_host))
+        .await;
+    assert_eq!(by_curl.data()["status"], "pending_payment");
+    let by_browser = api
+        .send(
+            create("by-browser")
+                .header("origin", &own_origin)
+                .header("sec-fetch-site", "same-origin"),
+        )
+        .await;
+    assert_eq!(by_browser.data()["status"], "pending_payment");
+    let cancelled = api
+        .send(
+            api.client
+                .post(api.url(&cancel))
+                .bearer_auth(ALPHA)
+                .header("origin", &own_origin),
+        )
+        .await;
+    assert_eq!(cancelled.data()["status"], "cancelled");
+    assert_eq!(api.all_orders(Some("by-curl")).await.len(), 1);
+    assert_eq!(api.all_orders(Some("by-browser")).await.len(), 1);
 }
 
 #[tokio::test]
