@@ -21,7 +21,8 @@ use runtime::{Ctx, Failure, Format};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  other failure (a server error whose outcome is known, output that cannot be written)
+  1  other failure (a server error whose outcome is known, a response larger than the
+     sdk's limit, a page that contradicts the pages before it, output that cannot be written)
   2  usage: the command line is wrong
   3  validation: an input the sdk or the API rejected (the field is named)
   4  not found (404)
@@ -30,7 +31,8 @@ Exit codes:
   7  rate limited (429) after the retries
   8  unknown outcome: a create or cancel may have taken effect; the command to resume it
      with the same Idempotency-Key is printed
-  9  transport: no answer (connect failure, timeout)
+  9  transport: no answer (connect failure, timeout, the call's deadline passed) or one
+     that is not the API's JSON
  10  a wait ended on a failure status (cancelled, expired, failed)
  11  a wait timed out
 
@@ -96,7 +98,11 @@ fn command() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("With an order to pay: draw the TON transfer link as a QR code"),
         )
-        .subcommands(generated::groups())
+        .subcommands(
+            generated::groups()
+                .into_iter()
+                .map(runtime::request::with_declared_defaults),
+        )
         .subcommand(
             Command::new("completions")
                 .about("Print a shell completion script")
@@ -131,10 +137,14 @@ fn main() -> ExitCode {
                 let red = anstyle::Style::new()
                     .bold()
                     .fg_color(Some(anstyle::AnsiColor::Red.into()));
-                let _ = writeln!(err, "{red}error:{red:#} {}", failure.message);
+                // The message may quote the server's text: no control character passes.
+                let message = runtime::output::for_terminal(&failure.message);
+                let _ = writeln!(err, "{red}error:{red:#} {message}");
             }
             if let Some(hint) = &failure.hint {
-                let _ = writeln!(err, "{hint}");
+                for line in hint.lines() {
+                    let _ = writeln!(err, "{}", runtime::output::for_terminal(line));
+                }
             }
             failure.exit_code()
         }

@@ -304,6 +304,63 @@ async fn create_pay_and_wait() {
     );
 }
 
+/// The derived key follows the request the API receives, not how it was typed.
+#[tokio::test]
+async fn derived_keys_follow_the_request_not_its_spelling() {
+    let env = Env::start().await;
+    let create = |quantity: &'static str, extra: &'static [&'static str]| {
+        let mut args = vec![
+            "orders",
+            "create-stars",
+            "--recipient-username",
+            "pandus",
+            "--quantity",
+            quantity,
+            "--client-reference",
+            "inv-spelling",
+            "-o",
+            "json",
+        ];
+        args.extend(extra);
+        args
+    };
+    let key_of = |run: &Run| run.stderr.lines().next().unwrap().to_owned();
+
+    let first = env.run(&create("100", &[])).await;
+    assert_eq!(first.code, 0, "{first:?}");
+    assert!(!first.stderr.contains("replayed"), "{first:?}");
+    let id = first.json()["id"].to_string();
+
+    // `0100` is the quantity 100, and `ton_memo` is the default the sdk sends anyway.
+    for (quantity, extra) in [
+        ("0100", &[][..]),
+        (
+            "100",
+            &["--payment-method", "ton_memo", "--payment-currency", "TON"][..],
+        ),
+    ] {
+        let again = env.run(&create(quantity, extra)).await;
+        assert_eq!(again.code, 0, "{again:?}");
+        assert_eq!(
+            key_of(&again),
+            format!(
+                "{} (replayed: the API returned the first result)",
+                key_of(&first)
+            ),
+            "{quantity} {extra:?}"
+        );
+        assert_eq!(again.json()["id"].to_string(), id);
+    }
+
+    // Another quantity under the same reference is another order, under another key.
+    let other = env.run(&create("101", &[])).await;
+    assert_eq!(other.code, 0, "{other:?}");
+    assert!(!other.stderr.contains("replayed"), "{other:?}");
+    assert_ne!(key_of(&other), key_of(&first));
+    assert_ne!(other.json()["id"].to_string(), id);
+    assert_eq!(other.json()["stars_amount"], 101);
+}
+
 #[tokio::test]
 async fn json_output_reads_back_exactly() {
     let env = Env::start().await;
@@ -427,6 +484,18 @@ async fn exit_codes_per_failure_class() {
         "conflict: cancel an expired order",
         env.run(&["orders", "cancel", &id]).await,
         5,
+    );
+    check(
+        "usage: a timeout no duration holds",
+        env.run(&[
+            "orders",
+            "wait-paid",
+            &id,
+            "--timeout",
+            "99999999999999999999h",
+        ])
+        .await,
+        2,
     );
     let (_, fresh) = env.create("inv-codes-2").await;
     let _ = fresh;

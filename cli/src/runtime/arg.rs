@@ -88,7 +88,7 @@ pub fn wait_options(m: &ArgMatches) -> Result<WaitOptions, Failure> {
     if let Some(text) = opt_text(m, "timeout") {
         let timeout = duration(text).ok_or_else(|| {
             Failure::usage(format!(
-                "invalid --timeout `{text}`: give seconds (`90`) or a number with `s`, `m` or `h` (`90s`, `5m`, `1h`)"
+                "invalid --timeout `{text}`: give a positive number of seconds (`90`) or a number with `ms`, `s`, `m` or `h` (`90s`, `5m`, `1h`), at most about 584 billion years"
             ))
         })?;
         options = options.timeout(timeout);
@@ -111,7 +111,11 @@ pub fn duration(text: &str) -> Option<Duration> {
         _ => return None,
     };
     let value: f64 = number.parse().ok()?;
-    (value.is_finite() && value > 0.0).then(|| Duration::from_secs_f64(value * scale))
+    if !(value.is_finite() && value > 0.0) {
+        return None;
+    }
+    // `try_`: a number too large for a `Duration` is bad input, not a panic.
+    Duration::try_from_secs_f64(value * scale).ok()
 }
 
 #[cfg(test)]
@@ -125,7 +129,15 @@ mod tests {
         assert_eq!(duration("5m"), Some(Duration::from_secs(300)));
         assert_eq!(duration("1h"), Some(Duration::from_secs(3600)));
         assert_eq!(duration("250ms"), Some(Duration::from_millis(250)));
-        for bad in ["", "-1", "5 parsecs", "0", "inf"] {
+        for bad in [
+            "",
+            "-1",
+            "5 parsecs",
+            "0",
+            "inf",
+            "99999999999999999999h",
+            "1e300",
+        ] {
             assert_eq!(duration(bad), None, "{bad}");
         }
     }

@@ -91,13 +91,57 @@ impl fmt::Display for Failure {
 
 /// The class of an sdk error.
 pub fn classify(error: &Error) -> Class {
-    if error.is_outcome_unknown() && error.idempotency_key().is_some() {
+    let kind = match error.kind() {
+        ErrorKind::InvalidInput { .. } => Kind::InvalidInput,
+        ErrorKind::Transport { .. } | ErrorKind::DeadlineExceeded { .. } => Kind::NoAnswer,
+        ErrorKind::Decode { .. } => Kind::Unreadable,
+        ErrorKind::ResponseTooLarge { .. } => Kind::TooLarge,
+        ErrorKind::InconsistentPage { .. } => Kind::InconsistentPage,
+        _ => Kind::Answer,
+    };
+    class_of(
+        kind,
+        error.is_outcome_unknown() && error.idempotency_key().is_some(),
+        error.status().map(|s| s.as_u16()),
+        error.code(),
+    )
+}
+
+/// What an sdk error is, as far as its class goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Rejected before anything was sent.
+    InvalidInput,
+    /// No complete answer: connect failure, reset, the attempt's timeout, the call's deadline.
+    NoAnswer,
+    /// An answer that is not the API's JSON (a proxy's HTML page).
+    Unreadable,
+    /// An answer larger than the client's limit: the same server would send it again.
+    TooLarge,
+    /// A page that contradicts the pages before it.
+    InconsistentPage,
+    /// The API's error envelope, or a status the spec does not document.
+    Answer,
+}
+
+/// The class, decided from the error's kind, whether it left a keyed call's outcome unknown,
+/// its status and its `error_code`. Unknown outcome comes first: a create or cancel that got
+/// no answer is resumed (8), never just retried.
+fn class_of(
+    kind: Kind,
+    outcome_unknown: bool,
+    status: Option<u16>,
+    code: Option<&ErrorCode>,
+) -> Class {
+    if outcome_unknown {
         return Class::UnknownOutcome;
     }
-    match error.kind() {
-        ErrorKind::InvalidInput { .. } => Class::Validation,
-        ErrorKind::Transport { .. } | ErrorKind::Decode { .. } => Class::Transport,
-        _ => match (error.status().map(|s| s.as_u16()), error.code()) {
+    match kind {
+        Kind::InvalidInput => Class::Validation,
+        Kind::NoAnswer | Kind::Unreadable => Class::Transport,
+        // Not a transport failure: retrying gets the same answer.
+        Kind::TooLarge | Kind::InconsistentPage => Class::Other,
+        Kind::Answer => match (status, code) {
             (_, Some(ErrorCode::ValidationError)) | (Some(400 | 422), _) => Class::Validation,
             (Some(401 | 403), _) => Class::Auth,
             (Some(404), _) => Class::NotFound,
@@ -126,5 +170,72 @@ impl Failure {
             cause = c.source();
         }
         Self::new(classify(error), message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_answer_is_transport_unless_a_keyed_call_may_have_acted() {
+        // A stalled server on a read: the attempt's timeout or the call's deadline.
+        assert_eq!(
+            class_of(Kind::NoAnswer, false, None, None),
+            Class::Transport
+        );
+        assert_eq!(
+            class_of(Kind::NoAnswer, false, Some(200), None),
+            Class::Transport
+        );
+        assert_eq!(
+            class_of(Kind::Unreadable, false, Some(502), None),
+            Class::Transport
+        );
+        // The same on a create or cancel: resume it under its key.
+        assert_eq!(
+            class_of(Kind::NoAnswer, true, None, None),
+            Class::UnknownOutcome
+        );
+        assert_eq!(
+            class_of(Kind::TooLarge, true, Some(200), None),
+            Class::UnknownOutcome
+        );
+    }
+
+    #[test]
+    fn answers_refused_by_the_sdk_are_other() {
+        assert_eq!(
+            class_of(Kind::TooLarge, false, Some(200), None),
+            Class::Other
+        );
+        assert_eq!(
+            class_of(Kind::TooLarge, false, Some(404), None),
+            Class::Other
+        );
+        assert_eq!(
+            class_of(Kind::InconsistentPage, false, None, None),
+            Class::Other
+        );
+    }
+
+    #[test]
+    fn answers_are_classed_by_status_and_code() {
+        let answer = |status, code| class_of(Kind::Answer, false, Some(status), code);
+        assert_eq!(answer(400, None), Class::Validation);
+        assert_eq!(
+            answer(418, Some(&ErrorCode::ValidationError)),
+            Class::Validation
+        );
+        assert_eq!(answer(401, None), Class::Auth);
+        assert_eq!(answer(403, None), Class::Auth);
+        assert_eq!(answer(404, None), Class::NotFound);
+        assert_eq!(answer(409, None), Class::Conflict);
+        assert_eq!(answer(429, None), Class::RateLimited);
+        assert_eq!(answer(500, None), Class::Other);
+        assert_eq!(
+            class_of(Kind::InvalidInput, false, None, None),
+            Class::Validation
+        );
     }
 }

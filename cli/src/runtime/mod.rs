@@ -6,6 +6,7 @@ pub mod exit;
 pub mod key;
 pub mod output;
 pub mod pay;
+pub mod request;
 pub mod trace;
 mod wait;
 
@@ -14,25 +15,12 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use clap::ArgMatches;
-use clap::parser::ValueSource;
 use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use theopenmoney::{Client, Error, IdempotencyKey, Idempotent};
 
 pub use exit::{Class, Failure};
 pub use output::Format;
-
-/// Ids of the arguments every command has; they do not change what a command asks the API,
-/// so a derived idempotency key leaves them out.
-pub const GLOBAL_ARGS: &[&str] = &[
-    "output",
-    "base-url",
-    "api-key-file",
-    "api-key-stdin",
-    "verbose",
-    "qr",
-    "idempotency-key",
-];
 
 /// Prefix of what a derived key is made from; changing it would change every derived key.
 const DERIVED_KEY_NAMESPACE: &str = "theopenmoney-cli";
@@ -41,8 +29,7 @@ const DERIVED_KEY_NAMESPACE: &str = "theopenmoney-cli";
 /// is configured: the sdk always sends one, and those operations ignore it.
 const NO_KEY: &str = "osk_none";
 
-/// What every command runs with.
-#[derive(Debug)]
+/// What every command runs with. Its `Debug` never shows the key.
 pub struct Ctx {
     /// `--base-url` / `THEOPENMONEY_BASE_URL`.
     pub base_url: Option<String>,
@@ -56,6 +43,19 @@ pub struct Ctx {
     pub argv: Vec<String>,
     /// What a waiter saw last (kept by the trace layer).
     pub polled: Arc<Mutex<trace::Polled>>,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("format", &self.format)
+            .field("qr", &self.qr)
+            .field("argv", &self.argv)
+            .field("polled", &self.polled)
+            .finish()
+    }
 }
 
 impl Ctx {
@@ -125,6 +125,8 @@ impl Ctx {
 
     /// The key for an idempotent command: `--idempotency-key`, else one derived from the
     /// operation, `reference` and the request when there is a reference, else a fresh one.
+    /// The request is its parsed arguments with the spec's defaults applied
+    /// ([`request::canonical`]), so the same request typed another way gets the same key.
     pub fn idempotency_key(
         &self,
         operation: &str,
@@ -139,7 +141,7 @@ impl Ctx {
         };
         Ok(IdempotencyKey::derived_from(&format!(
             "{DERIVED_KEY_NAMESPACE}\n{operation}\n{reference}\n{}",
-            request_text(m)
+            request::canonical(m)
         )))
     }
 
@@ -196,27 +198,6 @@ impl Ctx {
             }
         }
     }
-}
-
-/// The request a command makes, as text: its own arguments given on the command line, sorted.
-fn request_text(m: &ArgMatches) -> String {
-    let mut parts: Vec<String> = m
-        .ids()
-        .map(|id| id.as_str())
-        .filter(|id| !GLOBAL_ARGS.contains(id))
-        .filter(|id| m.value_source(id) == Some(ValueSource::CommandLine))
-        .map(|id| {
-            let values: Vec<String> = m
-                .get_raw(id)
-                .into_iter()
-                .flatten()
-                .map(|v| v.to_string_lossy().into_owned())
-                .collect();
-            format!("{id}={}", values.join("\u{1f}"))
-        })
-        .collect();
-    parts.sort();
-    parts.join("\n")
 }
 
 /// The command line again, under `key`.
@@ -328,6 +309,24 @@ mod tests {
             pretty(&raw),
             "{\n  \"a\": [\n    1.10,\n    {}\n  ],\n  \"s\": \"x,\\\"{y}:\",\n  \"t\": 0.000000001\n}"
         );
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let ctx = Ctx {
+            base_url: Some("http://127.0.0.1:1".into()),
+            api_key: Some("osk_live_secret_1234".into()),
+            format: Format::Table,
+            qr: false,
+            argv: vec!["theopenmoney".into()],
+            polled: Arc::default(),
+        };
+        let debug = format!("{ctx:?}");
+        assert!(!debug.contains("osk_live_secret_1234"), "{debug}");
+        assert!(!debug.contains("secret"), "{debug}");
+        assert!(debug.contains("[redacted]"), "{debug}");
+        let alternate = format!("{ctx:#?}");
+        assert!(!alternate.contains("osk_live_secret_1234"), "{alternate}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! whose amounts are exact JSON numbers, and walked as raw JSON text: no number is ever parsed
 //! into a float.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -48,6 +49,24 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<Box<RawValue>, Failure> {
         .map_err(|e| Failure::new(super::exit::Class::Other, format!("encoding output: {e}")))
 }
 
+/// `text` safe for a terminal: each control character (ESC, BEL, CR, …) written as its escape
+/// (`\u{1b}`), so a server's string cannot move the cursor, retitle the window or set the
+/// clipboard (OSC 52). For people only: `json` and `ndjson` stay exact.
+pub fn for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// One JSON value, seen one level deep.
 enum Node {
     Object(BTreeMap<String, Box<RawValue>>),
@@ -65,14 +84,14 @@ fn node(raw: &RawValue) -> Node {
     parsed.unwrap_or_else(|| Node::Scalar(scalar(raw)))
 }
 
-/// A value as one cell: strings unquoted, numbers digit for digit, `null` as `-`, anything
-/// nested as compact JSON.
+/// A value as one cell: strings unquoted (control characters escaped), numbers digit for
+/// digit, `null` as `-`, anything nested as compact JSON.
 fn scalar(raw: &RawValue) -> String {
     let text = raw.get().trim();
     if text.starts_with('"')
         && let Ok(s) = serde_json::from_str::<String>(text)
     {
-        return s;
+        return for_terminal(&s).into_owned();
     }
     if text == "null" {
         return "-".into();
@@ -108,7 +127,7 @@ pub fn human(out: &mut dyn Write, raw: &RawValue) -> std::io::Result<()> {
             for (name, value) in &lists {
                 if let Node::Array(items) = node(value) {
                     if lists.len() > 1 {
-                        writeln!(out, "{name}:")?;
+                        writeln!(out, "{}:", for_terminal(name))?;
                     }
                     table(out, &items)?;
                 }
@@ -116,8 +135,9 @@ pub fn human(out: &mut dyn Write, raw: &RawValue) -> std::io::Result<()> {
             if !lists.is_empty() && !plain.is_empty() {
                 writeln!(out)?;
             }
-            let width = plain.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-            for (name, value) in plain {
+            let names: Vec<Cow<'_, str>> = plain.iter().map(|(k, _)| for_terminal(k)).collect();
+            let width = names.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+            for (name, (_, value)) in names.iter().zip(plain) {
                 let style = anstyle::Style::new().bold();
                 writeln!(out, "{style}{name:<width$}{style:#}  {}", scalar(value))?;
             }
@@ -145,12 +165,12 @@ fn table(out: &mut dyn Write, items: &[Box<RawValue>]) -> std::io::Result<()> {
         }
         return Ok(());
     }
-    let columns: Vec<&String> = rows[0].keys().collect();
+    let keys: Vec<&String> = rows[0].keys().collect();
+    let columns: Vec<Cow<'_, str>> = keys.iter().map(|k| for_terminal(k)).collect();
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            columns
-                .iter()
+            keys.iter()
                 .map(|c| r.get(*c).map_or_else(|| "-".to_owned(), |v| scalar(v)))
                 .collect()
         })
@@ -162,7 +182,7 @@ fn table(out: &mut dyn Write, items: &[Box<RawValue>]) -> std::io::Result<()> {
             cells
                 .iter()
                 .map(|r| r[i].chars().count())
-                .chain([c.len()])
+                .chain([c.chars().count()])
                 .max()
                 .unwrap_or(0)
         })
@@ -224,5 +244,27 @@ mod tests {
         );
         let items = items(&raw(r#"{"items":[1,2],"total":2}"#)).unwrap();
         assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_people() {
+        let hostile = r#"{"memo":"a\u001b]52;c;ZXZpbA==\u0007b","rows":[{"k\u001b[2J":"x\ry"}]}"#;
+        let mut out = Vec::new();
+        human(&mut out, &raw(hostile)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let visible = anstream::adapter::strip_str(&text).to_string();
+        assert!(
+            visible.contains(r"a\u{1b}]52;c;ZXZpbA==\u{7}b"),
+            "{visible}"
+        );
+        assert!(visible.contains(r"k\u{1b}[2J"), "{visible}");
+        assert!(visible.contains(r"x\ry"), "{visible}");
+        // The only escapes left are the bold headings this module writes itself.
+        let ours = text.replace("\u{1b}[1m", "").replace("\u{1b}[0m", "");
+        assert!(
+            !ours.contains('\u{1b}') && !ours.contains('\u{7}') && !ours.contains('\r'),
+            "{ours:?}"
+        );
+        assert_eq!(for_terminal("plain – text"), "plain – text");
     }
 }

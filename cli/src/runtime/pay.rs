@@ -10,6 +10,8 @@ use serde_json::value::RawValue;
 use theopenmoney::OrderStatus;
 use theopenmoney::types::Order;
 
+use super::output::for_terminal;
+
 /// Writes the payment block when `raw` is an order still waiting for its payment.
 pub fn details(
     out: &mut dyn Write,
@@ -28,16 +30,21 @@ pub fn details(
     writeln!(out)?;
     writeln!(out, "{bold}To pay{bold:#}")?;
     writeln!(out, "  amount    {} TON", order.price_ton)?;
-    writeln!(out, "  address   {}", order.payment_address)?;
+    // The address and memo are the server's text: no control character reaches the terminal.
+    writeln!(
+        out,
+        "  address   {}",
+        for_terminal(&order.payment_address.to_string())
+    )?;
     writeln!(
         out,
         "  memo      {}   (the transfer must carry it)",
-        order.payment_memo
+        for_terminal(&order.payment_memo.to_string())
     )?;
     writeln!(out, "  time left {}", time_left(order.expires_at, now))?;
     match order.ton_transfer_link() {
         Some(link) => {
-            writeln!(out, "  link      {link}")?;
+            writeln!(out, "  link      {}", for_terminal(&link.to_string()))?;
             if qr {
                 writeln!(out)?;
                 write!(out, "{}", qr_code(&link))?;

@@ -76,7 +76,7 @@ impl Progress {
         let polled = self.polled.lock().map(|p| p.clone()).unwrap_or_default();
         let state = polled
             .state
-            .map(|s| format!("status {s} · "))
+            .map(|s| format!("status {} · ", super::output::for_terminal(&s)))
             .unwrap_or_default();
         format!(
             "{state}{}s, {} poll{}",
