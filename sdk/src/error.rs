@@ -55,7 +55,9 @@ pub enum ErrorKind {
         body: Bytes,
         /// The body's full length in bytes (at most the client's `max_response_bytes`).
         body_len: u64,
-        /// The cause.
+        /// The cause. serde writes the offending value into its message, so a cause whose
+        /// text passes 512 bytes is replaced by one with the same line, column and category
+        /// name and a cut message: a server decides no more of an error's size than its body's.
         source: serde_json::Error,
     },
     /// A status the spec does not document for this operation.
@@ -94,7 +96,8 @@ pub enum ErrorKind {
         deadline: Duration,
     },
     /// A stream's page contradicts the pages before it (a non-empty page past the total, or the
-    /// same page twice). The stream ends with this error instead of looping or repeating items.
+    /// same page twice under the same total). The stream ends with this error instead of looping
+    /// or repeating items.
     #[non_exhaustive]
     InconsistentPage {
         /// The offset of the page at fault.
@@ -160,6 +163,28 @@ impl fmt::Debug for ApiError {
             .field("retry_after", &self.retry_after)
             .finish()
     }
+}
+
+/// Longest decode-error text kept as it is.
+const DECODE_CAUSE_BYTES: usize = 512;
+
+/// `source`, or, when its text is longer than `DECODE_CAUSE_BYTES` (serde quotes the offending
+/// value whole: a 3 MB string in a number's place), a custom error with the same text cut in the
+/// middle: the head names the value, the tail what was expected and where.
+fn bounded_decode_error(source: serde_json::Error) -> serde_json::Error {
+    let text = source.to_string();
+    if text.len() <= DECODE_CAUSE_BYTES {
+        return source;
+    }
+    let head = Excerpt(&text, DECODE_CAUSE_BYTES * 3 / 4).to_string();
+    let tail_start = (text.len() - DECODE_CAUSE_BYTES / 4..text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    <serde_json::Error as serde::de::Error>::custom(format_args!(
+        "{head}{} ({} bytes of text, cut)",
+        &text[tail_start..],
+        text.len()
+    ))
 }
 
 /// The first `BODY_EXCERPT_BYTES` of `body`, copied so the whole body is freed, and its length.
@@ -236,7 +261,7 @@ impl Error {
                     retry_after: observed.and_then(|m| m.retry_after),
                     body,
                     body_len,
-                    source,
+                    source: bounded_decode_error(source),
                 }
             }
             G::UnexpectedResponse(response) => {

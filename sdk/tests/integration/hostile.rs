@@ -313,6 +313,38 @@ async fn a_huge_html_page_is_kept_as_an_excerpt_with_its_length() {
     assert_eq!((body.len(), *body_len), (4096, page.len() as u64));
 }
 
+#[tokio::test]
+async fn a_huge_value_in_the_wrong_place_leaves_a_small_decode_error() {
+    // serde quotes the offending value in its message: 3 MB of it, in place of the order's id.
+    let value = "A".repeat(3_000_000);
+    let body = format!(r#"{{"ok":true,"data":{{"id":"{value}"}}}}"#);
+    let server = ScriptedServer::start(vec![Step::ok(&body)]).await;
+    let error = default_client(&server.base_url)
+        .get_order(1)
+        .await
+        .unwrap_err();
+    let ErrorKind::Decode { source, .. } = error.kind() else {
+        panic!("expected Decode, got {error:?}");
+    };
+    let cause = source.to_string();
+    assert!(cause.len() < 1024, "{} bytes of cause", cause.len());
+    // The head names what came, the tail what was expected and where.
+    assert!(cause.starts_with("invalid type: string \"AAAA"), "{cause}");
+    assert!(cause.contains("expected"), "{cause}");
+    assert!(format!("{error:?}").len() < 8 * 1024);
+    let mut chain = String::new();
+    let mut next: Option<&dyn std::error::Error> = Some(&error);
+    while let Some(e) = next {
+        chain.push_str(&e.to_string());
+        next = e.source();
+    }
+    assert!(
+        chain.len() < 2048,
+        "{} bytes in the cause chain",
+        chain.len()
+    );
+}
+
 /// The error of one `get_order` against a `status` whose body stops after 10 of 1000 bytes.
 async fn get_order_from_a_stalled_body(
     status: u16,

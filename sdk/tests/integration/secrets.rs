@@ -1,21 +1,14 @@
 //! The API key never appears in `Debug`, `Display`, errors, tracing output or URLs.
 
-use crate::support::log_capture::Captured;
+use crate::support::log_capture::process_wide;
 use crate::support::scripted_server::{ScriptedServer, Step};
 use crate::support::{API_KEY, client, envelope, order_json};
 use theopenmoney::{Client, NewStarsOrder};
 
 #[tokio::test]
 async fn the_key_is_sent_but_never_printed() {
-    // Process-wide, so the capture also sees every other test's calls, and so that tracing's
-    // global callsite cache cannot hide events from a thread-scoped subscriber.
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("only this test installs one");
+    // Process-wide, so the capture also sees every other test's calls.
+    let captured = process_wide();
 
     let server = ScriptedServer::start(vec![
         Step::error(500, "INTERNAL_ERROR"),
