@@ -98,11 +98,7 @@ fn command() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("With an order to pay: draw the TON transfer link as a QR code"),
         )
-        .subcommands(
-            generated::groups()
-                .into_iter()
-                .map(runtime::request::with_declared_defaults),
-        )
+        .subcommands(generated::groups())
         .subcommand(
             Command::new("completions")
                 .about("Print a shell completion script")

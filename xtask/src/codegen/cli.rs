@@ -387,6 +387,11 @@ fn clap_arg(op: &SdkOperation, a: &Arg, required: bool) -> TokenStream {
     if required {
         tokens.extend(quote!(.required(true)));
     }
+    // The sdk's default as clap's too, so a left-out argument and its default given are one
+    // request (one derived idempotency key); the help's notes already show it.
+    if let Some(default) = a.default.as_deref() {
+        tokens.extend(quote!(.default_value(#default).hide_default_value(true)));
+    }
     let choices = enum_values(&a.schema);
     tokens.extend(match (&a.kind, choices.is_empty()) {
         (_, false) => {
