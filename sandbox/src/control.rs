@@ -23,7 +23,8 @@ use crate::pricing::{nanotons_to_ton, ton_to_nanotons};
 use crate::query::QueryParams;
 use crate::state::AppState;
 use crate::store::balance;
-use crate::store::orders::{self, OrderRecord, Transition, TransitionOutcome};
+use crate::store::orders::{self, OrderRecord, TransitionOutcome};
+use crate::store::transition::Transition;
 use crate::validation;
 use crate::views;
 

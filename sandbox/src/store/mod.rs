@@ -14,6 +14,7 @@ pub(crate) mod orders;
 mod page;
 mod setup;
 mod store_error;
+pub(crate) mod transition;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

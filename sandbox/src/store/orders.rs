@@ -1,5 +1,6 @@
 //! Orders: creation (with its idempotency record and balance payment, in one transaction),
-//! reads scoped to a partner, cancellation and the control surface's transitions.
+//! reads scoped to a partner, cancellation, and applying the control surface's transitions
+//! (`transition.rs` says which exist and from where).
 //!
 //! An unpaid order past `expires_at` is `expired`. Reads compute that from the clock
 //! (`EFFECTIVE_STATUS`), so the TTL is exact to the millisecond without a sweeper; every
@@ -11,6 +12,7 @@ use theopenmoney::PaymentMethod;
 
 use super::balance;
 use super::idempotency::{self, Prior};
+use super::transition::Transition;
 use super::{Page, StoreError};
 use crate::idempotency::{Claim, StoredResponse};
 use crate::pricing::Product;
@@ -118,54 +120,6 @@ pub(crate) enum CancelOutcome {
     KeyReused,
     NotFound,
     NotCancellable(String),
-}
-
-/// A control-surface status change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Transition {
-    /// `pending_payment` → `paid`.
-    Pay,
-    /// `pending_payment`, `paid` or `processing` → `completed`.
-    Complete,
-    /// `pending_payment`, `paid` or `processing` → `failed`; a balance payment is refunded.
-    Fail,
-    /// `pending_payment` → `expired` now, as if its time were up (`expires_at` becomes now).
-    Expire,
-}
-
-impl Transition {
-    /// The status the order ends in.
-    pub(crate) fn target(self) -> &'static str {
-        match self {
-            Self::Pay => "paid",
-            Self::Complete => "completed",
-            Self::Fail => "failed",
-            Self::Expire => "expired",
-        }
-    }
-
-    /// Every transition, in the order the console offers them.
-    pub(crate) const ALL: [Self; 4] = [Self::Pay, Self::Complete, Self::Fail, Self::Expire];
-
-    /// The verb of its control path (`/_sandbox/orders/{id}/pay`).
-    pub(crate) fn verb(self) -> &'static str {
-        match self {
-            Self::Pay => "pay",
-            Self::Complete => "complete",
-            Self::Fail => "fail",
-            Self::Expire => "expire",
-        }
-    }
-
-    /// Whether an order in `status` can take it.
-    pub(crate) fn allowed_from(self, status: &str) -> bool {
-        match self {
-            Self::Pay | Self::Expire => status == "pending_payment",
-            Self::Complete | Self::Fail => {
-                matches!(status, "pending_payment" | "paid" | "processing")
-            }
-        }
-    }
 }
 
 /// Filters of `GET /orders`.

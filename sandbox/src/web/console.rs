@@ -24,7 +24,8 @@ use crate::pricing::nanotons_to_ton;
 use crate::query::QueryParams;
 use crate::request_feed::FeedEntry;
 use crate::state::AppState;
-use crate::store::orders::{OrderRecord, Transition};
+use crate::store::orders::OrderRecord;
+use crate::store::transition::Transition;
 use crate::validation;
 
 /// The console's own path.
@@ -211,18 +212,16 @@ fn order_row(record: &OrderRecord) -> OrderRow {
         (None, None) => record.order_type.clone(),
     };
     let amount_ton = nanotons_to_ton(record.price_nanotons).to_string();
-    let payment = (record.status == "pending_payment").then(|| Payment {
-        link: format!(
-            "ton://transfer/{}?amount={}&text={}",
-            record.payment_address,
-            record.price_nanotons,
-            url::form_urlencoded::byte_serialize(record.payment_memo.as_bytes())
-                .collect::<String>()
-        ),
-        address: record.payment_address.clone(),
-        memo: record.payment_memo.clone(),
-        amount_ton: amount_ton.clone(),
-    });
+    // The sdk's link builder, on the order as the API shows it: one encoding of the link.
+    let payment = (record.status == "pending_payment")
+        .then(|| crate::views::order(record).ton_transfer_link())
+        .flatten()
+        .map(|link| Payment {
+            link,
+            address: record.payment_address.clone(),
+            memo: record.payment_memo.clone(),
+            amount_ton: amount_ton.clone(),
+        });
     OrderRow {
         id: record.id,
         partner: record.partner.clone(),

@@ -14,8 +14,8 @@ use quote::{format_ident, quote};
 use super::extensions::CLI_NAME;
 use super::operations::SdkOperation;
 use super::progenitor_shapes::Shapes;
+use super::signature::{Arg, ArgKind, QueryArg, Signature, signature};
 use super::spec::Spec;
-use super::surface::{Arg, ArgKind, QueryArg, Signature, signature};
 
 /// One subcommand: its clap definition and its dispatch arm.
 struct Subcommand {

@@ -13,6 +13,7 @@ mod output;
 mod patterns;
 mod progenitor_shapes;
 mod settings;
+mod signature;
 mod spec;
 mod struct_builders;
 mod surface;

@@ -66,7 +66,7 @@ struct Emitted {
 
 /// How a parameter or body field is taken from the caller and checked.
 #[derive(Debug, Clone)]
-enum Kind {
+pub(super) enum Kind {
     /// A hand-written sdk type: `impl Into<T>`, no check (the type is valid by construction).
     Into(Type),
     /// A constrained string: `&str`, converted with the generated type's `TryFrom<&str>`.
@@ -173,7 +173,7 @@ impl Kind {
         }
     }
 
-    fn is_fallible(&self) -> bool {
+    pub(super) fn is_fallible(&self) -> bool {
         matches!(self, Self::Text { .. } | Self::Integer { .. })
     }
 
@@ -268,21 +268,21 @@ fn integer_rule(min: Option<i64>, max: Option<i64>, one_of: &[i64]) -> String {
 }
 
 /// A parameter with its generated setter and how it is taken.
-struct Input<'a> {
-    param: &'a Param,
+pub(super) struct Input<'a> {
+    pub(super) param: &'a Param,
     setter: Ident,
-    ident: Ident,
-    kind: Kind,
+    pub(super) ident: Ident,
+    pub(super) kind: Kind,
 }
 
-struct Emitter<'a> {
-    op: &'a SdkOperation,
-    shapes: &'a Shapes,
+pub(super) struct Emitter<'a> {
+    pub(super) op: &'a SdkOperation,
+    pub(super) shapes: &'a Shapes,
 }
 
 impl Emitter<'_> {
     /// Every path and query parameter with its setter and kind.
-    fn inputs(&self) -> Result<Vec<Input<'_>>> {
+    pub(super) fn inputs(&self) -> Result<Vec<Input<'_>>> {
         let op = self.op;
         op.params
             .iter()
@@ -673,7 +673,7 @@ impl Emitter<'_> {
     }
 
     /// The body's input type name.
-    fn body_ident(&self) -> Ident {
+    pub(super) fn body_ident(&self) -> Ident {
         let op = self.op;
         format_ident!(
             "{}",
@@ -685,7 +685,7 @@ impl Emitter<'_> {
     }
 
     /// The body's properties, each with its progenitor field and kind.
-    fn body_fields(&self) -> Result<Vec<BodyField<'_>>> {
+    pub(super) fn body_fields(&self) -> Result<Vec<BodyField<'_>>> {
         let op = self.op;
         let body = op.body.as_ref().expect("called with a body");
         let body_type = self.shapes.setter(&op.id, "body")?;
@@ -921,166 +921,14 @@ impl Emitter<'_> {
 }
 
 /// One request body property as the input type takes it.
-struct BodyField<'a> {
-    wire: &'a str,
-    schema: &'a Schema,
-    required: bool,
-    ident: Ident,
+pub(super) struct BodyField<'a> {
+    pub(super) wire: &'a str,
+    pub(super) schema: &'a Schema,
+    pub(super) required: bool,
+    pub(super) ident: Ident,
     optional: bool,
-    kind: Kind,
-    default: Option<String>,
-}
-
-/// How the sdk's generated method for one operation takes its inputs: what a caller of the sdk
-/// (the CLI emitter) needs to call it.
-#[derive(Debug, Clone)]
-pub struct Signature {
-    /// The method's positional arguments (path and required query parameters), in order.
-    pub required: Vec<Arg>,
-    /// Its optional query parameters.
-    pub query: QueryArg,
-    /// Its body input, when it has a body.
-    pub body: Option<BodyArgs>,
-}
-
-/// How a method takes its optional query parameters.
-#[derive(Debug, Clone)]
-pub enum QueryArg {
-    /// It has none.
-    None,
-    /// Paging only: a `PageRequest`.
-    Page,
-    /// A query struct (`&Name`) with setters for `options` and, when `paged`, `page`.
-    Struct {
-        /// The struct's name.
-        ident: String,
-        /// Its non-paging options.
-        options: Vec<Arg>,
-        /// Whether it has a `page`.
-        paged: bool,
-    },
-}
-
-/// A body input type: `Name::new(new_args…)` then one setter per optional property.
-#[derive(Debug, Clone)]
-pub struct BodyArgs {
-    /// The input type's name.
-    pub ident: String,
-    /// Whether `new` returns a `Result`.
-    pub fallible_new: bool,
-    /// `new`'s arguments.
-    pub new_args: Vec<Arg>,
-    /// The setters and whether each returns a `Result`.
-    pub setters: Vec<(Arg, bool)>,
-}
-
-/// One argument or setter.
-#[derive(Debug, Clone)]
-pub struct Arg {
-    /// The wire name.
-    pub wire: String,
-    /// The Rust name of the argument or setter.
-    pub ident: String,
-    /// What Rust value it takes.
-    pub kind: ArgKind,
-    /// Its schema (description, enum, bounds).
-    pub schema: Schema,
-    /// The default the sdk fills in, if any.
-    pub default: Option<String>,
-}
-
-/// What Rust value an argument takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ArgKind {
-    /// `impl Into<T>` of a hand-written sdk type (the path, e.g. `::theopenmoney::OrderId`).
-    Into(String),
-    /// Text, checked by the sdk (`&str`).
-    Text,
-    /// Unchecked text (`impl Into<String>`).
-    PlainText,
-    /// An integer primitive (`u32`, …), range-checked by the sdk.
-    Integer(String),
-    /// A boolean.
-    Bool,
-}
-
-impl Kind {
-    fn public(&self) -> ArgKind {
-        match self {
-            Self::Into(t) => ArgKind::Into(quote!(#t).to_string().replace(' ', "")),
-            Self::Text { .. } => ArgKind::Text,
-            Self::PlainText => ArgKind::PlainText,
-            Self::Integer { prim, .. } => ArgKind::Integer(prim.to_string()),
-            Self::Bool => ArgKind::Bool,
-        }
-    }
-}
-
-/// The signature of the sdk method generated for `op`.
-pub fn signature(op: &SdkOperation, shapes: &Shapes) -> Result<Signature> {
-    let emitter = Emitter { op, shapes };
-    let arg = |i: &Input<'_>| Arg {
-        wire: i.param.name.clone(),
-        ident: i.ident.to_string(),
-        kind: i.kind.public(),
-        schema: i.param.schema.clone(),
-        default: None,
-    };
-    let inputs = emitter.inputs()?;
-    let required = inputs
-        .iter()
-        .filter(|i| i.param.required)
-        .map(arg)
-        .collect();
-    let (paging, options): (Vec<&Input<'_>>, Vec<&Input<'_>>) = inputs
-        .iter()
-        .filter(|i| !i.param.required)
-        .partition(|i| is_paging(&op.extensions, &i.param.name));
-    let query = match (options.is_empty(), paging.is_empty()) {
-        (true, true) => QueryArg::None,
-        (true, false) => QueryArg::Page,
-        (false, _) => QueryArg::Struct {
-            ident: op
-                .extensions
-                .input
-                .clone()
-                .unwrap_or_else(|| format!("{}Query", pascal(&op.id))),
-            options: options.into_iter().map(arg).collect(),
-            paged: !paging.is_empty(),
-        },
-    };
-    let body = match op.body {
-        None => None,
-        Some(_) => {
-            let mut args = BodyArgs {
-                ident: emitter.body_ident().to_string(),
-                fallible_new: false,
-                new_args: Vec::new(),
-                setters: Vec::new(),
-            };
-            for f in emitter.body_fields()? {
-                let arg = Arg {
-                    wire: f.wire.to_owned(),
-                    ident: f.ident.to_string(),
-                    kind: f.kind.public(),
-                    schema: f.schema.clone(),
-                    default: f.default.clone(),
-                };
-                if f.required && f.default.is_none() {
-                    args.fallible_new |= f.kind.is_fallible();
-                    args.new_args.push(arg);
-                } else {
-                    args.setters.push((arg, f.kind.is_fallible()));
-                }
-            }
-            Some(args)
-        }
-    };
-    Ok(Signature {
-        required,
-        query,
-        body,
-    })
+    pub(super) kind: Kind,
+    pub(super) default: Option<String>,
 }
 
 struct BodyInput {
@@ -1157,7 +1005,7 @@ fn setter_ident(name: &str) -> Ident {
     format_ident!("{snake}")
 }
 
-fn pascal(snake: &str) -> String {
+pub(super) fn pascal(snake: &str) -> String {
     snake
         .split('_')
         .filter(|s| !s.is_empty())
